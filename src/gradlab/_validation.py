@@ -36,16 +36,16 @@ def as_float_array(x: ArrayLike, name: str, *, allow_nonfinite: bool = False) ->
         if arr.dtype.kind in "biu":
             arr = arr.astype(np.float64)
         elif arr.dtype.kind != "f":
-            raise TypeError(
-                f"{name} must contain real numbers, got an array of dtype {arr.dtype}"
-            )
+            raise TypeError(f"{name} must contain real numbers, got an array of dtype {arr.dtype}")
     if not allow_nonfinite and not np.isfinite(arr).all():
         n_bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{name} contains {n_bad} non-finite value(s) (NaN or inf)")
     return arr
 
 
-def check_matrix(x: ArrayLike, name: str, n_columns: int | None = None, *, owner: str = "") -> FloatArray:
+def check_matrix(
+    x: ArrayLike, name: str, n_columns: int | None = None, *, owner: str = ""
+) -> FloatArray:
     """Return ``x`` as a finite 2-D float array with ``n_columns`` columns."""
     arr = as_float_array(x, name)
     who = f"{owner} expected" if owner else f"{name} must be"
@@ -55,9 +55,7 @@ def check_matrix(x: ArrayLike, name: str, n_columns: int | None = None, *, owner
             f" for {name}, got {arr.ndim}-D input of shape {arr.shape}"
         )
     if n_columns is not None and arr.shape[1] != n_columns:
-        raise ValueError(
-            f"{who} input with {n_columns} features, got {name} of shape {arr.shape}"
-        )
+        raise ValueError(f"{who} input with {n_columns} features, got {name} of shape {arr.shape}")
     return arr
 
 
@@ -65,8 +63,7 @@ def check_same_shape(a: FloatArray, b: FloatArray, names: tuple[str, str]) -> No
     """Raise if two arrays differ in shape (no silent broadcasting of predictions)."""
     if a.shape != b.shape:
         raise ValueError(
-            f"{names[0]} and {names[1]} must have the same shape, "
-            f"got {a.shape} and {b.shape}"
+            f"{names[0]} and {names[1]} must have the same shape, got {a.shape} and {b.shape}"
         )
 
 
@@ -124,18 +121,21 @@ def lookup(name: Any, table: Mapping[str, T], kind: str) -> T:
         raise ValueError(f"unknown {kind} {name!r}; known: {known}") from None
 
 
-def as_generator(rng: int | np.random.Generator | None) -> np.random.Generator:
+def as_generator(rng: object) -> np.random.Generator:
     """Turn ``rng`` (None, an int seed, or a Generator) into a ``numpy.random.Generator``."""
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)  # type: ignore[arg-type]
     if isinstance(rng, np.random.Generator):
         return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
     raise TypeError(
         f"rng must be None, an int seed or a numpy.random.Generator, got {type(rng).__name__}"
     )
 
 
 def check_callable(value: Any, name: str) -> Callable[..., Any]:
+    """Return ``value`` if it is callable."""
     if not callable(value):
         raise TypeError(f"{name} must be callable, got {type(value).__name__}")
-    return value  # type: ignore[no-any-return]
+    return value

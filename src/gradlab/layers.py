@@ -1,0 +1,538 @@
+r"""Layers with hand-written backward passes, and :class:`Sequential` to stack them.
+
+The lectures write a layer for one column vector, :math:`h^{(l)} = \sigma(W^{(l)\top} h^{(l-1)}
++ b)`. gradlab stores a batch as rows, so the same matrix :math:`W` of shape
+``(fan_in, fan_out)`` maps a batch ``X`` of shape ``(n, fan_in)`` to ``X @ W + b``. Backward
+uses the explicit matrix formulas of the lectures: with :math:`\delta = \partial L/\partial z`
+for the pre-activation :math:`z = hW + b`,
+
+.. math::
+
+    \frac{\partial L}{\partial W} = h^\top \delta, \qquad
+    \frac{\partial L}{\partial b} = \textstyle\sum_{\text{batch}} \delta, \qquad
+    \delta_{\text{prev}} = (\delta W^\top) \odot \sigma'(z_{\text{prev}}).
+
+Every ``backward`` *accumulates* into ``Parameter.grad`` (``+=``), as PyTorch does; call
+:meth:`Sequential.zero_grad` before each step.
+
+>>> import numpy as np
+>>> from gradlab import Dense, Activation, Sequential
+>>> net = Sequential(Dense(2, 3, rng=0), Activation("tanh"), Dense(3, 1, rng=1))
+>>> net.forward(np.ones((4, 2))).shape
+(4, 1)
+>>> net.backward(np.ones((4, 1))).shape  # dL/dX
+(4, 2)
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, overload
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from . import activations as _activations
+from . import init as _init
+from ._validation import (
+    FloatArray,
+    as_float_array,
+    as_generator,
+    check_count,
+    check_matrix,
+    check_positive,
+    check_unit_interval,
+)
+from .parameter import Parameter
+
+__all__ = ["Activation", "BatchNorm", "Dense", "Layer", "Residual", "Sequential", "mlp"]
+
+
+class Layer:
+    """Base class: a differentiable map of a batch ``(n, features_in) -> (n, features_out)``.
+
+    Subclasses implement ``_forward(x)`` and ``_backward(grad_output, input_grad)`` on
+    validated arrays; the public :meth:`forward` and :meth:`backward` check their input once.
+    """
+
+    training: bool = True
+    #: number of input features, where the layer fixes it (``None`` for element-wise layers)
+    in_features: int | None = None
+    #: number of output features, where the layer fixes it
+    out_features: int | None = None
+
+    def forward(self, x: ArrayLike) -> FloatArray:
+        """Return the layer's output for a batch ``x`` of shape ``(n, in_features)``."""
+        return self._forward(check_matrix(x, "X", self.in_features, owner=type(self).__name__))
+
+    __call__ = forward
+
+    def backward(self, grad_output: ArrayLike, *, input_grad: bool = True) -> FloatArray | None:
+        """Accumulate parameter gradients and return ``dL/dx`` (``None`` if not ``input_grad``).
+
+        Parameters
+        ----------
+        grad_output : ndarray of shape (n, out_features)
+            :math:`\\partial L / \\partial \\text{output}` for the batch of the last forward.
+        input_grad : bool, default True
+            Whether to compute :math:`\\partial L / \\partial x`; a training loop does not need
+            it for the first layer, and skipping it saves one matrix product.
+        """
+        if not hasattr(self, "_cache"):
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        # Non-finite gradients are a phenomenon to observe (exploding gradients), not bad input.
+        g = as_float_array(grad_output, "grad_output", allow_nonfinite=True)
+        expected = self._cache_shape()
+        if g.shape != expected:
+            raise ValueError(
+                f"{type(self).__name__}.backward expected grad_output of shape {expected} "
+                f"(the shape of the last output), got {g.shape}"
+            )
+        return self._backward(g, input_grad)
+
+    def parameters(self) -> list[Parameter]:
+        """The layer's trainable :class:`~gradlab.Parameter` objects, in a fixed order."""
+        return []
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to zero."""
+        for p in self.parameters():
+            p.zero_grad()
+
+    def train(self, mode: bool = True) -> Layer:
+        """Switch training mode on (or off): it matters for :class:`BatchNorm`."""
+        self.training = mode
+        return self
+
+    def eval(self) -> Layer:
+        """Switch to evaluation mode (``train(False)``)."""
+        return self.train(False)
+
+    # -- for subclasses
+    def _forward(self, x: FloatArray) -> FloatArray:
+        raise NotImplementedError
+
+    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
+        raise NotImplementedError
+
+    def _cache_shape(self) -> tuple[int, ...]:
+        return self._out_shape
+
+    _out_shape: tuple[int, ...]
+
+
+class Dense(Layer):
+    r"""Fully connected layer, :math:`z = XW + b`.
+
+    Parameters
+    ----------
+    fan_in, fan_out : int
+        Number of input and output features.
+    bias : bool, default True
+        Whether to learn a bias :math:`b` (initialized to zero).
+    init : str or callable, default "xavier_uniform"
+        Weight initializer: a name from :mod:`gradlab.init` (``"xavier_uniform"``,
+        ``"he_normal"``, ``"normal"``, ...) or a callable ``f(fan_in, fan_out, rng)``. Xavier
+        uniform weights and zero bias are Keras' defaults, which the lectures cite.
+    rng : int or numpy.random.Generator, optional
+        Seed or generator for the initializer.
+    dtype : dtype, default float64
+        Floating dtype of the parameters (float32 to study underflow).
+
+    Attributes
+    ----------
+    W : Parameter of shape (fan_in, fan_out)
+    b : Parameter of shape (fan_out,) or None
+
+    Notes
+    -----
+    Backward, with :math:`\delta = \partial L/\partial z` of shape ``(n, fan_out)``:
+    :math:`\partial L/\partial W = X^\top \delta`, :math:`\partial L/\partial b = \mathbf 1^\top
+    \delta` and :math:`\partial L/\partial X = \delta W^\top`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradlab import Dense
+    >>> layer = Dense(2, 1, bias=False, init="zeros")
+    >>> layer.W.value[:] = [[0.1], [0.2]]
+    >>> layer.forward(np.array([[1.0, 2.0]]))
+    array([[0.5]])
+    >>> layer.backward(np.array([[1.0]]))
+    array([[0.1, 0.2]])
+    >>> layer.W.grad
+    array([[1.],
+           [2.]])
+    """
+
+    def __init__(
+        self,
+        fan_in: int,
+        fan_out: int,
+        bias: bool = True,
+        init: str | Callable[..., FloatArray] = "xavier_uniform",
+        rng: int | np.random.Generator | None = None,
+        dtype: DTypeLike = np.float64,
+    ) -> None:
+        fan_in, fan_out = check_count(fan_in, "fan_in"), check_count(fan_out, "fan_out")
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"dtype must be a floating dtype, got {dtype}")
+        weights = np.asarray(_init.get(init)(fan_in, fan_out, rng=as_generator(rng)))
+        if weights.shape != (fan_in, fan_out):
+            raise ValueError(
+                f"init returned shape {weights.shape}, expected (fan_in, fan_out) = "
+                f"{(fan_in, fan_out)}"
+            )
+        self.in_features, self.out_features = fan_in, fan_out
+        self.W = Parameter(weights.astype(dtype), name="W")
+        self.b = Parameter(np.zeros(fan_out, dtype=dtype), name="b") if bias else None
+
+    def _forward(self, x: FloatArray) -> FloatArray:
+        self._cache = x
+        out = x @ self.W.value
+        if self.b is not None:
+            out += self.b.value
+        self._out_shape = out.shape
+        return out
+
+    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
+        self.W.grad += self._cache.T @ g
+        if self.b is not None:
+            self.b.grad += g.sum(axis=0)
+        return g @ self.W.value.T if input_grad else None
+
+    def parameters(self) -> list[Parameter]:
+        return [self.W] if self.b is None else [self.W, self.b]
+
+    def __repr__(self) -> str:
+        return f"Dense({self.in_features}, {self.out_features}, bias={self.b is not None})"
+
+
+class Activation(Layer):
+    r"""Element-wise activation layer, :math:`a = \sigma(z)`.
+
+    Parameters
+    ----------
+    name : str or ActivationFunction
+        ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"elu"``, ``"identity"`` or
+        ``"softmax"`` (see :mod:`gradlab.activations`).
+    **params
+        The activation's own parameters: ``slope`` for Leaky ReLU, ``alpha`` for ELU.
+
+    Notes
+    -----
+    The layer keeps only its output :math:`a` and backpropagates with the derivative written
+    in terms of it, :math:`\delta_z = \delta_a \odot \sigma'(z)`, e.g. :math:`\sigma' = a(1-a)`.
+
+    Examples
+    --------
+    >>> from gradlab import Activation
+    >>> act = Activation("sigmoid")
+    >>> act.forward([[0.0, 0.0]])
+    array([[0.5, 0.5]])
+    >>> act.backward([[1.0, 2.0]])
+    array([[0.25, 0.5 ]])
+    >>> Activation("leaky_relu", slope=0.2)
+    Activation('leaky_relu', slope=0.2)
+    """
+
+    def __init__(self, name: str | _activations.ActivationFunction, **params: float) -> None:
+        self.function = _activations.get(name)
+        self.params = self.function._params(params)
+
+    @property
+    def name(self) -> str:
+        return self.function.name
+
+    def _forward(self, x: FloatArray) -> FloatArray:
+        self._cache = out = self.function._forward(x, **self.params)
+        self._out_shape = out.shape
+        return out
+
+    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
+        return self.function.backward(self._cache, g, **self.params)
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v}" for k, v in self.params.items())
+        return f"Activation({self.name!r}{extra})"
+
+
+class BatchNorm(Layer):
+    r"""Batch normalization over the batch, as ``torch.nn.BatchNorm1d`` (Ioffe & Szegedy 2015).
+
+    In training mode each feature is normalized with the batch's mean and biased variance,
+    :math:`\hat x = (x - \mu_B)/\sqrt{\sigma_B^2 + \epsilon}`, then scaled and shifted,
+    :math:`y = \gamma \hat x + \beta`; running estimates are updated with
+    ``momentum`` (the unbiased variance, as PyTorch). In evaluation mode the running
+    estimates are used instead.
+
+    Parameters
+    ----------
+    features : int
+        Number of features (columns).
+    eps : float, default 1e-5
+    momentum : float, default 0.1
+        Weight of the new batch statistics in the running estimates, in [0, 1).
+
+    Attributes
+    ----------
+    gamma, beta : Parameter of shape (features,)
+        Learnable scale (ones) and shift (zeros).
+    running_mean, running_var : ndarray of shape (features,)
+
+    Notes
+    -----
+    Backward in training mode, with :math:`g = \partial L/\partial y` and batch size :math:`n`:
+
+    .. math::
+
+        \frac{\partial L}{\partial x} = \frac{\gamma}{n\sqrt{\sigma_B^2+\epsilon}}
+        \Big(n g - \textstyle\sum g - \hat x \sum g \hat x\Big).
+
+    Scaling the incoming weights by :math:`a` leaves :math:`\hat x`, and hence the gradient
+    reaching the layer below through :math:`x`, unchanged (Ioffe & Szegedy, section 3.3).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradlab import BatchNorm
+    >>> bn = BatchNorm(1)
+    >>> bn.forward(np.array([[1.0], [3.0]]))
+    array([[-0.99999...],
+           [ 0.99999...]])
+    >>> bn.running_mean, bn.running_var
+    (array([0.2]), array([1.1]))
+    """
+
+    def __init__(self, features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
+        self.in_features = self.out_features = check_count(features, "features")
+        self.eps = check_positive(eps, "eps")
+        self.momentum = check_unit_interval(momentum, "momentum")
+        self.gamma = Parameter(np.ones(features), name="gamma")
+        self.beta = Parameter(np.zeros(features), name="beta")
+        self.running_mean = np.zeros(features)
+        self.running_var = np.ones(features)
+
+    def _forward(self, x: FloatArray) -> FloatArray:
+        n = x.shape[0]
+        if self.training:
+            if n < 2:
+                raise ValueError(
+                    "BatchNorm needs more than 1 sample per batch in training mode, "
+                    f"got X of shape {x.shape}"
+                )
+            mean, var = x.mean(axis=0), x.var(axis=0)
+            m = self.momentum
+            self.running_mean = (1 - m) * self.running_mean + m * mean
+            self.running_var = (1 - m) * self.running_var + m * var * (n / (n - 1))
+        else:
+            mean, var = self.running_mean, self.running_var
+        inv_std = 1.0 / np.sqrt(var + self.eps)
+        x_hat = (x - mean) * inv_std
+        self._cache = (x_hat, inv_std, self.training)
+        out = self.gamma.value * x_hat + self.beta.value
+        self._out_shape = out.shape
+        return out
+
+    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
+        x_hat, inv_std, training = self._cache
+        self.gamma.grad += np.sum(g * x_hat, axis=0)
+        self.beta.grad += np.sum(g, axis=0)
+        if not input_grad:
+            return None
+        g_hat = g * self.gamma.value
+        if not training:
+            return g_hat * inv_std
+        n = g.shape[0]
+        return (inv_std / n) * (
+            n * g_hat - g_hat.sum(axis=0) - x_hat * np.sum(g_hat * x_hat, axis=0)
+        )
+
+    def parameters(self) -> list[Parameter]:
+        return [self.gamma, self.beta]
+
+    def __repr__(self) -> str:
+        return f"BatchNorm({self.in_features})"
+
+
+class Sequential(Layer):
+    """Layers applied one after another; indexable and iterable.
+
+    Parameters
+    ----------
+    *layers : Layer
+        The layers, first to last. Consecutive widths must agree (checked here, once).
+
+    Examples
+    --------
+    The lectures' update cycle, one SGD step by hand:
+
+    >>> import numpy as np
+    >>> from gradlab import Dense, Activation, Sequential, losses
+    >>> net = Sequential(Dense(2, 2, rng=0), Activation("sigmoid"), Dense(2, 1, rng=0))
+    >>> X, y = np.array([[1.0, 1.0]]), np.array([[1.0]])
+    >>> net.zero_grad()
+    >>> y_hat = net.forward(X)
+    >>> _ = net.backward(losses.squared_error.derivative(y_hat, y))
+    >>> for p in net.parameters():
+    ...     p.value -= 0.01 * p.grad
+    >>> len(net), [type(layer).__name__ for layer in net]
+    (3, ['Dense', 'Activation', 'Dense'])
+    """
+
+    def __init__(self, *layers: Layer) -> None:
+        if not layers:
+            raise ValueError("Sequential needs at least one layer")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"Sequential expects Layer objects, got {type(layer).__name__} at index {i}"
+                )
+        width, where = None, ""
+        for i, layer in enumerate(layers):
+            if layer.in_features is not None and width is not None and layer.in_features != width:
+                raise ValueError(
+                    f"layer {i} ({layer!r}) expects {layer.in_features} input features but "
+                    f"{where} produces {width}"
+                )
+            if layer.out_features is not None:
+                width, where = layer.out_features, f"layer {i} ({layer!r})"
+        self.layers: list[Layer] = list(layers)
+        self.in_features = next((x.in_features for x in layers if x.in_features), None)
+        self.out_features = width
+
+    def _forward(self, x: FloatArray) -> FloatArray:
+        for layer in self.layers:
+            x = layer._forward(x)
+        self._cache = self._out_shape = x.shape
+        return x
+
+    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            g = self.layers[i]._backward(g, input_grad or i > 0)  # type: ignore[assignment]
+        return g if input_grad else None
+
+    def parameters(self) -> list[Parameter]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def train(self, mode: bool = True) -> Sequential:
+        self.training = mode
+        for layer in self.layers:
+            layer.train(mode)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self) -> Iterator[Layer]:
+        return iter(self.layers)
+
+    @overload
+    def __getitem__(self, index: int) -> Layer: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequential: ...
+    def __getitem__(self, index: int | slice) -> Layer | Sequential:
+        if isinstance(index, slice):
+            return Sequential(*self.layers[index])
+        return self.layers[index]
+
+    def __repr__(self) -> str:
+        inner = "".join(f"\n  ({i}): {layer!r}" for i, layer in enumerate(self.layers))
+        return f"Sequential({inner}\n)"
+
+
+class Residual(Sequential):
+    r"""A residual block, :math:`y = x + f(x)` with :math:`f` the given layers (He et al. 2016).
+
+    The identity path contributes :math:`\partial y/\partial x = I + \partial f/\partial x`,
+    so the gradient reaching :math:`x` is the incoming gradient *plus* what flows through
+    :math:`f`: it does not vanish even when :math:`f`'s weights are tiny.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradlab import Dense, Residual
+    >>> block = Residual(Dense(2, 2, init="zeros"))
+    >>> block.forward(np.array([[1.0, 2.0]]))
+    array([[1., 2.]])
+    >>> block.backward(np.array([[1.0, 1.0]]))  # identity path: gradient passes unchanged
+    array([[1., 1.]])
+    """
+
+    def __init__(self, *layers: Layer) -> None:
+        super().__init__(*layers)
+        if self.in_features is not None and self.out_features not in (None, self.in_features):
+            raise ValueError(
+                f"Residual needs f to keep the width, got {self.in_features} -> "
+                f"{self.out_features} features"
+            )
+
+    def _forward(self, x: FloatArray) -> FloatArray:
+        out = super()._forward(x)
+        if out.shape != x.shape:
+            raise ValueError(f"Residual needs f(x) of shape {x.shape}, got {out.shape}")
+        return x + out
+
+    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
+        through_f = super()._backward(g, input_grad)
+        return g + through_f if input_grad else None  # type: ignore[operator]
+
+    def __repr__(self) -> str:
+        return "Residual" + super().__repr__()[len("Sequential") :]
+
+
+def mlp(
+    sizes: Sequence[int],
+    activation: str = "relu",
+    init: str | Callable[..., FloatArray] = "xavier_uniform",
+    *,
+    output_activation: str | None = None,
+    bias: bool = True,
+    rng: int | np.random.Generator | None = None,
+    **activation_params: Any,
+) -> Sequential:
+    """A multilayer perceptron: ``Dense`` layers of the given sizes with an activation between.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        ``[n_inputs, hidden_1, ..., n_outputs]``, at least two entries.
+    activation : str, default "relu"
+        Activation after every hidden layer.
+    init : str or callable, default "xavier_uniform"
+        Weight initializer for every Dense layer.
+    output_activation : str, optional
+        Activation after the last layer (none by default: logits or a linear output).
+    bias : bool, default True
+    rng : int or numpy.random.Generator, optional
+        One generator draws all layers' weights, first to last.
+    **activation_params
+        ``slope`` or ``alpha`` for the activation.
+
+    Examples
+    --------
+    >>> from gradlab.layers import mlp
+    >>> mlp([64, 30, 30, 10], activation="sigmoid", init="lecun_normal", rng=0)
+    Sequential(
+      (0): Dense(64, 30, bias=True)
+      (1): Activation('sigmoid')
+      (2): Dense(30, 30, bias=True)
+      (3): Activation('sigmoid')
+      (4): Dense(30, 10, bias=True)
+    )
+    """
+    sizes = [check_count(s, "sizes[]") for s in sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least [n_inputs, n_outputs], got {sizes}")
+    gen = as_generator(rng)
+    layers: list[Layer] = []
+    for i, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
+        layers.append(Dense(fan_in, fan_out, bias=bias, init=init, rng=gen))
+        if i < len(sizes) - 2:
+            layers.append(Activation(activation, **activation_params))
+    if output_activation is not None:
+        layers.append(Activation(output_activation))
+    return Sequential(*layers)
