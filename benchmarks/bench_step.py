@@ -14,6 +14,7 @@ gradlab/PyTorch, with the project's targets.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import statistics
@@ -78,7 +79,7 @@ def torch_step(sizes: list[int], batch: int, rng: np.random.Generator) -> Callab
 
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     modules: list[torch.nn.Module] = []
-    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+    for i, (a, b) in enumerate(itertools.pairwise(sizes)):
         modules.append(torch.nn.Linear(a, b, dtype=torch.float64))
         if i < len(sizes) - 2:
             modules.append(torch.nn.ReLU())
@@ -136,10 +137,15 @@ def main() -> int:
     missed = []
     for name, (sizes, batch, max_numpy, max_torch) in NETWORKS.items():
         times = {}
-        for label, make in (("gradlab", gradlab_step), ("numpy", numpy_step), ("torch", torch_step)):
+        for label, make in (
+            ("gradlab", gradlab_step),
+            ("numpy", numpy_step),
+            ("torch", torch_step),
+        ):
             if label == "torch" and torch is None:
                 continue
-            times[label] = median_time(make(sizes, batch, np.random.default_rng(0)), args.min_time, args.repeats)
+            step = make(sizes, batch, np.random.default_rng(0))
+            times[label] = median_time(step, args.min_time, args.repeats)
         r_np = times["gradlab"] / times["numpy"]
         r_t = times["gradlab"] / times["torch"] if "torch" in times else float("nan")
         targets = []
@@ -153,7 +159,8 @@ def main() -> int:
                 missed.append(f"{name}: gradlab/PyTorch {r_t:.2f} > {max_torch}")
         us = {k: f"{v * 1e6:10.1f}us" for k, v in times.items()}
         print(
-            f"{name:<16}{batch:>6}{us['gradlab']:>12}{us['numpy']:>12}{us.get('torch', 'n/a'):>12}"
+            f"{name:<16}{batch:>6}{us['gradlab']:>12}{us['numpy']:>12}"
+            f"{us.get('torch', 'n/a'):>12}"
             f"{r_np:>10.2f}{r_t:>10.2f}  {'; '.join(targets)}"
         )
     if missed:
