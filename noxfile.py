@@ -41,7 +41,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def doctests(session: nox.Session) -> None:
     """Every docstring example in src/gradlab runs and its output is checked."""
-    install(session, "test")
+    install(session, "test", "examples")
     session.run(
         "pytest",
         "--doctest-modules",
