@@ -102,3 +102,17 @@ def test_bad_input():
         gradcheck(mlp([2, 1], rng=0), np.ones((1, 3)), np.ones((1, 1)))
     with pytest.raises(ValueError, match="eps must be > 0"):
         gradcheck(mlp([2, 1], rng=0), np.ones((1, 2)), np.ones((1, 1)), eps=0)
+
+
+def test_norm_is_exact_for_tiny_and_huge_gradients():
+    from gradlab.diagnostics import norm
+
+    assert norm(np.array([3e-30, 4e-30], dtype=np.float32)) == pytest.approx(5e-30, rel=1e-6)
+    assert norm([3e-200, 4e-200]) == pytest.approx(5e-200, rel=1e-15)
+    assert norm([3e200, 4e200]) == pytest.approx(5e200, rel=1e-15)
+    assert norm([]) == 0.0
+    assert norm([np.inf, 1.0]) == np.inf
+    net = Sequential(Dense(1, 1, dtype=np.float32, rng=0))
+    net.forward(np.ones((1, 1), np.float32))
+    net.backward(np.full((1, 1), 1e-30, np.float32))
+    assert gradient_norms(net)[0] == pytest.approx(1e-30, rel=1e-6)

@@ -24,6 +24,7 @@ from .layers import Activation, Dense, Layer, Sequential
 
 __all__ = [
     "dead_fraction",
+    "norm",
     "dense_layers",
     "gradcheck",
     "gradient_norms",
@@ -31,6 +32,32 @@ __all__ = [
     "layer_outputs",
     "saturated_fraction",
 ]
+
+
+def norm(x: ArrayLike) -> float:
+    r"""Euclidean (Frobenius) norm :math:`\|x\|`, exact for tiny and huge entries.
+
+    ``numpy.linalg.norm`` squares the entries as they are: float32 gradients below about
+    :math:`10^{-19}` read as norm 0 and float64 ones above :math:`10^{154}` as inf. Vanishing
+    and exploding gradients live exactly there, so this norm works in float64 and divides by
+    the largest entry first, :math:`\|x\| = m \|x/m\|` with :math:`m = \max|x_i|`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradlab.diagnostics import norm
+    >>> norm(np.array([3e-30, 4e-30], dtype=np.float32))
+    5.000000...e-30
+    >>> float(np.linalg.norm(np.array([3e-30, 4e-30], dtype=np.float32)))
+    0.0
+    >>> norm([3e200, 4e200])
+    4.99999...e+200
+    """
+    a = np.abs(np.asarray(x, dtype=np.float64))
+    m = float(a.max()) if a.size else 0.0
+    if m == 0.0 or not np.isfinite(m):
+        return m
+    return m * float(np.sqrt(np.sum((a / m) ** 2)))
 
 
 def _check_model(model: object) -> Sequential:
@@ -96,7 +123,7 @@ def gradient_norms(model: Sequential, which: str = "W") -> FloatArray:
         param = layer.W if which == "W" else layer.b
         if param is None:
             raise ValueError(f"{layer!r} has no bias; use which='W'")
-        norms.append(np.linalg.norm(param.grad))
+        norms.append(norm(param.grad))
     return np.asarray(norms, dtype=np.float64)
 
 
@@ -222,13 +249,10 @@ def input_jacobian(model: Sequential, x: ArrayLike) -> FloatArray:
 
 
 def _relative_errors(analytic: list[FloatArray], numerical: list[FloatArray]) -> list[float]:
-    norms = [
-        max(float(np.linalg.norm(a)), float(np.linalg.norm(n)))
-        for a, n in zip(analytic, numerical, strict=True)
-    ]
+    norms = [max(norm(a), norm(n)) for a, n in zip(analytic, numerical, strict=True)]
     floor = 1e-3 * max(norms, default=0.0)
     return [
-        float(np.linalg.norm(a - n)) / max(scale, floor) if max(scale, floor) > 0 else 0.0
+        norm(a - n) / max(scale, floor) if max(scale, floor) > 0 else 0.0
         for a, n, scale in zip(analytic, numerical, norms, strict=True)
     ]
 

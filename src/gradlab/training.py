@@ -25,7 +25,7 @@ from ._validation import (
     check_matrix,
     check_positive,
 )
-from .diagnostics import dense_layers
+from .diagnostics import dense_layers, norm
 from .layers import Sequential
 from .optim import clip_grad_norm
 
@@ -183,7 +183,7 @@ def fit(
                     break
                 step_losses.append(loss_fn(out, yb))
                 model._backward(loss_fn.derivative(out, yb), False)
-                epoch_norms += [np.linalg.norm(layer.W.grad) for layer in dense]
+                epoch_norms += [norm(layer.W.grad) for layer in dense]
                 n_steps += 1
                 if clip_norm is not None:
                     clip_grad_norm(params, clip_norm)
