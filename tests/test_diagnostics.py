@@ -20,10 +20,11 @@ def test_gradient_norms_are_the_norms_of_the_weight_gradients():
     net.forward(np.ones((5, 3)))
     net.backward(np.ones((5, 2)))
     expected = [np.linalg.norm(layer.W.grad) for layer in dense_layers(net)]
-    np.testing.assert_array_equal(gradient_norms(net), expected)
-    np.testing.assert_array_equal(
+    np.testing.assert_allclose(gradient_norms(net), expected, rtol=1e-15)
+    np.testing.assert_allclose(
         gradient_norms(net, which="b"),
         [np.linalg.norm(layer.b.grad) for layer in dense_layers(net)],
+        rtol=1e-15,
     )
 
 

@@ -24,12 +24,12 @@ from .layers import Activation, Dense, Layer, Sequential
 
 __all__ = [
     "dead_fraction",
-    "norm",
     "dense_layers",
     "gradcheck",
     "gradient_norms",
     "input_jacobian",
     "layer_outputs",
+    "norm",
     "saturated_fraction",
 ]
 
