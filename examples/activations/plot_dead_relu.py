@@ -1,0 +1,168 @@
+r"""
+================================================
+Dead ReLUs, and how Leaky ReLU keeps units alive
+================================================
+
+A ReLU unit whose pre-activation :math:`z = xw + b` is negative for every training sample
+outputs 0 everywhere and, since :math:`\mathrm{relu}'(z) = 0` for :math:`z < 0`, receives a
+gradient of exactly 0 for its weights and bias: gradient descent can never move it again. It is
+a :term:`dead ReLU` (죽은 ReLU). This example kills units in two ways, with a large negative
+:term:`bias` (편향) at initialization and with a large :term:`learning rate` (학습률), follows the
+fraction of dead units epoch by epoch with :func:`gradlab.diagnostics.dead_fraction`, and
+trains the same network with Leaky ReLU, whose slope of 0.01 for :math:`z < 0` keeps a
+gradient flowing, so that its switched-off units can come back. The derivatives involved are
+plotted in :ref:`sphx_glr_auto_examples_activations_plot_activation_derivatives.py`; the
+course discusses the trade-off in :ref:`course-vanishing`.
+"""
+
+# %%
+# Data and network
+# ----------------
+# Two interleaved half-moons (:func:`sklearn.datasets.make_moons`, 300 points, seeded),
+# standardized. The network has one hidden :term:`layer` (층) of 32 units, built by
+# :func:`gradlab.mlp` with He-normal weights (:func:`gradlab.init.he_normal`); its output is a
+# logit for :data:`~gradlab.losses.binary_cross_entropy_with_logits`. With a single hidden
+# layer the inputs of the hidden units never change, so a unit that is dead on the training
+# set and no longer moved by the optimizer is dead for good.
+import numpy as np
+from sklearn.datasets import make_moons
+
+X, labels = make_moons(n_samples=300, noise=0.2, random_state=0)
+X = (X - X.mean(axis=0)) / X.std(axis=0)
+y = labels.reshape(-1, 1).astype(float)
+LOSS = "binary_cross_entropy_with_logits"
+
+# %%
+# Two ways to kill units
+# ----------------------
+# Each run trains for 200 full-batch epochs with :func:`gradlab.fit`, one epoch per call so
+# that the units can be inspected in between.
+#
+# * **large negative bias**: every hidden bias starts at :math:`-4` instead of 0, and
+#   :class:`gradlab.optim.Adam` trains with a learning rate of 0.05. Most units start negative
+#   on every sample.
+# * **large learning rate**: the biases start at 0 and plain gradient descent
+#   (:class:`gradlab.optim.SGD`, no momentum) takes steps with a learning rate of 10. Every
+#   unit starts alive; the loss is a mean over the batch, so its gradient is small and a
+#   learning rate of 3 kills no unit at all, but at 10 the first steps overshoot. Without
+#   momentum, a zero gradient means that a parameter does not move at all.
+from gradlab import optim
+
+SCENARIOS = {
+    "large negative bias": {"bias": -4.0, "optimizer": optim.Adam, "lr": 0.05},
+    "large learning rate": {"bias": 0.0, "optimizer": optim.SGD, "lr": 10.0},
+}
+
+# %%
+# What to measure after each epoch
+# --------------------------------
+# * The fraction of hidden units whose output is :math:`\le 0` for *every* training sample. For
+#   ReLU this is the fraction of dead units, :func:`~gradlab.diagnostics.dead_fraction`. A Leaky
+#   ReLU unit in that state is not dead (``dead_fraction`` does not count it): it is merely
+#   switched off.
+# * The fraction of hidden units whose weights and bias get a gradient of exactly 0 from a
+#   full-batch backward pass: the units gradient descent cannot move.
+# * The training loss.
+from gradlab import fit, losses, mlp
+from gradlab.diagnostics import dead_fraction, layer_outputs
+
+
+def switched_off(net):
+    """dead_fraction for ReLU; the same criterion, computed by hand, for Leaky ReLU."""
+    if net[1].name == "relu":
+        return float(dead_fraction(net, X)[0])
+    hidden = layer_outputs(net, X)[1]  # output of the hidden activation layer
+    return float(np.mean(np.all(hidden <= 0, axis=0)))
+
+
+def no_gradient(net):
+    net.zero_grad()
+    out = net.forward(X)
+    net.backward(losses.get(LOSS).derivative(out, y))
+    grads = np.vstack([net[0].W.grad, net[0].b.grad])  # one column per hidden unit
+    return float(np.mean(np.all(grads == 0, axis=0)))
+
+
+def run(activation, bias, optimizer, lr, epochs=200):
+    net = mlp([2, 32, 1], activation=activation, init="he_normal", rng=0)
+    net[0].b.value[:] = bias
+    opt = optimizer(net.parameters(), lr=lr)
+    trace = {"off": [switched_off(net)], "no_grad": [no_gradient(net)], "loss": []}
+    for _ in range(epochs):
+        trace["loss"].append(fit(net, X, y, opt, loss=LOSS, epochs=1).loss[-1])
+        trace["off"].append(switched_off(net))
+        trace["no_grad"].append(no_gradient(net))
+    return {key: np.asarray(values) for key, values in trace.items()}
+
+
+runs = {
+    (scenario, activation): run(activation, **setting)
+    for scenario, setting in SCENARIOS.items()
+    for activation in ("relu", "leaky_relu")
+}
+print("                                 switched off     no gradient   final loss")
+print("                                start     end         end")
+for (scenario, activation), trace in runs.items():
+    print(
+        f"{scenario:<20} {activation:<10} {trace['off'][0]:>6.1%} {trace['off'][-1]:>7.1%}"
+        f" {trace['no_grad'][-1]:>11.1%} {trace['loss'][-1]:>12.3f}"
+    )
+
+# %%
+# Plot the three measurements
+# ---------------------------
+# Color marks the way units were killed, line style the activation (solid ReLU, dashed Leaky
+# ReLU). Epoch 0 is the network at initialization. For ReLU the middle panel repeats the left
+# one, except for a blip a few epochs into the large-learning-rate run: right after the
+# overshoot some logits are so large that :math:`\sigma(\text{logit})` rounds to exactly 1, the
+# loss's derivative for those samples is exactly 0, and a few living units that only those
+# samples activate get no gradient for one epoch.
+import matplotlib.pyplot as plt
+
+fig, axes = plt.subplots(1, 3, figsize=(12, 4.3), layout="constrained")
+panels = {
+    "off": "units with output ≤ 0 on every sample\n(ReLU: dead)",
+    "no_grad": "units receiving a gradient of exactly 0",
+    "loss": "training loss (cross-entropy)",
+}
+for ax, (key, title) in zip(axes, panels.items(), strict=True):
+    for i, scenario in enumerate(SCENARIOS):
+        for activation, style in (("relu", "-"), ("leaky_relu", "--")):
+            values = runs[scenario, activation][key]
+            start = 1 if key == "loss" else 0  # the loss is recorded after each epoch
+            ax.plot(
+                np.arange(start, start + len(values)),
+                values,
+                style,
+                color=f"C{i}",
+                label=f"{activation}, {scenario}",
+            )
+    ax.set(title=title, xlabel="epoch")
+    ax.grid(alpha=0.3)
+for ax in axes[:2]:
+    ax.set(ylim=(-0.03, 1.03), ylabel="fraction of the 32 hidden units")
+axes[2].set(yscale="log", ylabel="loss")
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4)
+plt.show()
+
+# %%
+# Interpretation
+# --------------
+# With the biases at :math:`-4`, about four in five units start negative on every sample.
+# For ReLU these are dead from the first step: their gradient is exactly 0, Adam's moment
+# estimates for them start at 0 and only ever see zeros, so they never move, and a few more
+# die early on. The remaining tenth of the units must fit the moons alone, and the loss
+# stays about five times higher than with Leaky ReLU. The Leaky ReLU network starts with the
+# same units switched off, but each still receives a gradient (0.01 times what it would get
+# with a positive input); Adam divides every step by the gradient's running magnitude, so
+# that small gradient moves the biases as fast as a large one would, and the units come back
+# on: after 200 epochs almost all of them are active.
+#
+# The large learning rate kills units the other way. Its first steps overshoot (the loss jumps
+# above 1) and throw the weights and biases of over two thirds of the ReLU units to where the
+# unit is negative for every sample. Plain gradient descent has no momentum, so those units
+# stay exactly where they landed, for good; the third that survives still fits the moons. The
+# Leaky ReLU units are thrown there too and, with a step 100 times smaller than a ReLU's would
+# be, come back only slowly, but none of them is ever frozen (the middle panel stays at 0).
+# Dead units are a matter of initialization and step size as much as of the activation; Leaky
+# ReLU and ELU make them impossible at the cost of a small slope for negative inputs.
