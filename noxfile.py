@@ -42,12 +42,18 @@ def tests(session: nox.Session) -> None:
 def doctests(session: nox.Session) -> None:
     """Every docstring example in src/gradlab runs and its output is checked."""
     install(session, "test", "examples")
+    flags = ["-o", "doctest_optionflags=NORMALIZE_WHITESPACE ELLIPSIS", "-p", "no:cacheprovider"]
+    session.run(
+        "pytest", "--doctest-modules", *flags, "src/gradlab", *session.posargs, env=THREADS
+    )
+    # ">>>" examples in the site's pages (chapter code cells are executed by the docs build)
     session.run(
         "pytest",
-        "--doctest-modules",
-        "-o",
-        "doctest_optionflags=NORMALIZE_WHITESPACE ELLIPSIS",
-        "src/gradlab",
+        "--doctest-glob=*.md",
+        *flags,
+        "docs",
+        "--ignore=docs/_build",
+        "--ignore=docs/auto_examples",
         *session.posargs,
         env=THREADS,
     )
@@ -78,12 +84,18 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the site into docs/_build/html; warnings are errors, failing cells fail it."""
-    install(session, "docs", editable=True)
+    """Build the site into docs/_build/html; warnings are errors, failing cells fail it.
+
+    Then tests/test_docs_*.py check the result: the built pages load nothing from other hosts,
+    and the execution caches re-run pages and examples when src/gradlab changes (those tests
+    need Sphinx, so the `tests` session skips them).
+    """
+    install(session, "docs", "test", editable=True)
     env = {**THREADS, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     if "SOURCE_DATE_EPOCH" in os.environ:
         env["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"]
-    session.run(
-        "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html",
-        *session.posargs, env=env,
-    )
+    build = ["sphinx-build", "-W", "--keep-going", "-b", "html", "-d", "docs/_build/doctrees"]
+    build += ["docs", "docs/_build/html"]
+    session.run(*build, *session.posargs, env=env)
+    docs_tests = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("tests/test_docs_*.py"))
+    session.run("pytest", *docs_tests, env=env)

@@ -1,0 +1,122 @@
+"""The site's terminology (``docs/terminology.toml``): the glossary page and the spelling check.
+
+As a Sphinx extension, it replaces the line ``% terminology-glossary`` of a page with a
+``{glossary}`` generated from the data file, each entry linkable by its English headword, its
+English aliases and its Korean term. :func:`rejected_variants` is the check
+``tests/test_docs_terminology.py`` runs over the site's pages and examples. Nothing here imports
+Sphinx, so the test runs without it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+MARKER = re.compile(r"^% terminology-glossary\b.*$", re.MULTILINE)
+"""The line of a page that the generated glossary replaces."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One concept: its English headword, its fixed Korean term and the spellings to avoid."""
+
+    en: str
+    definition: str
+    definition_ko: str
+    ko: str = ""
+    aliases: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+
+    @property
+    def headwords(self) -> list[str]:
+        """Every name the glossary defines (and ``{term}`` links to) for this concept."""
+        names = [self.en, *self.aliases]
+        return [*names, self.ko] if self.ko and self.ko not in names else names
+
+
+def load(path: str | Path) -> list[Term]:
+    """Read the ``[[term]]`` tables of a terminology TOML file."""
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    return [
+        Term(
+            en=t["en"],
+            ko=t.get("ko", ""),
+            aliases=tuple(t.get("aliases", ())),
+            variants=tuple(t.get("variants", ())),
+            definition=t["definition"].strip(),
+            definition_ko=t["definition_ko"].strip(),
+        )
+        for t in data["term"]
+    ]
+
+
+def glossary_markdown(terms: list[Term]) -> str:
+    """A MyST ``{glossary}`` directive with one entry per term, sorted by headword."""
+    lines = ["````{glossary}", ":sorted:", ""]
+    for term in terms:
+        lines += term.headwords
+        body = [term.definition, "", term.definition_ko]
+        if term.variants:
+            others = ", ".join(term.variants)
+            body += [
+                "",
+                f"*Other spellings you will meet (다른 표기):* {others}. "
+                f"This site writes **{term.ko or term.en}**.",
+            ]
+        lines += [f"   {line}" if line else "" for line in "\n".join(body).splitlines()]
+        lines.append("")
+    lines.append("````")
+    return "\n".join(lines)
+
+
+def rejected_variants(text: str, terms: list[Term]) -> list[tuple[int, str, str]]:
+    """Find rejected spellings in ``text``.
+
+    A variant is accepted only inside a longer fixed term that contains it, e.g. 경사 inside
+    경사하강법.
+
+    Returns
+    -------
+    list of (line number, variant found, fixed term to write instead)
+    """
+    fixed_spans = [
+        (m.start(), m.end(), term.ko)
+        for term in terms
+        if term.ko
+        for m in re.finditer(re.escape(term.ko), text)
+    ]
+    found = []
+    for term in terms:
+        for variant in term.variants:
+            for m in re.finditer(re.escape(variant), text):
+                inside_fixed = any(
+                    start <= m.start() and m.end() <= end and len(ko) > len(variant)
+                    for start, end, ko in fixed_spans
+                )
+                if not inside_fixed:
+                    line = text.count("\n", 0, m.start()) + 1
+                    found.append((line, variant, term.ko or term.en))
+    return sorted(found)
+
+
+def insert_glossary(app: Sphinx, docname: str, source: list[str]) -> None:
+    """``source-read``: replace the marker line with the generated glossary."""
+    if not MARKER.search(source[0]):
+        return
+    path = Path(app.confdir, app.config.terminology_file)
+    app.env.note_dependency(path)
+    glossary = glossary_markdown(load(path))
+    source[0] = MARKER.sub(lambda _: glossary, source[0], count=1)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("terminology_file", "terminology.toml", "env", types=frozenset({str}))
+    app.connect("source-read", insert_glossary)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
