@@ -82,6 +82,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validation import FloatArray, as_float_array, check_real
+from .activations import _sigmoid as _stable_sigmoid
 
 __all__ = ["Tensor", "topological_order"]
 
@@ -448,9 +449,7 @@ class Tensor:
         >>> x.grad
         array([0.  , 0.25, 0.  ])
         """
-        x = self.data
-        e = np.exp(-np.abs(x))
-        out_data = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        out_data = _stable_sigmoid(self.data)
         out = Tensor._node(out_data, (self,), "sigmoid")
 
         def _backward(grad: FloatArray) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validation import FloatArray, as_float_array, check_same_shape, lookup
+from .activations import _sigmoid
 
 __all__ = [
     "LOSSES",
@@ -178,11 +179,6 @@ Examples
 def _softplus(x: FloatArray) -> FloatArray:
     # log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|)
     return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
-
-
-def _sigmoid(x: FloatArray) -> FloatArray:
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 binary_cross_entropy_with_logits = Loss(
