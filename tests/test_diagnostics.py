@@ -117,3 +117,14 @@ def test_norm_is_exact_for_tiny_and_huge_gradients():
     net.forward(np.ones((1, 1), np.float32))
     net.backward(np.full((1, 1), 1e-30, np.float32))
     assert gradient_norms(net)[0] == pytest.approx(1e-30, rel=1e-6)
+
+
+def test_layer_outputs_is_a_forward_pass_backward_can_follow():
+    net = mlp([2, 3, 1], activation="tanh", rng=0)
+    X = np.ones((4, 2))
+    outs = layer_outputs(net, X)
+    dX = net.backward(np.ones((4, 1)))
+    net2 = mlp([2, 3, 1], activation="tanh", rng=0)
+    net2.forward(X)
+    np.testing.assert_array_equal(dX, net2.backward(np.ones((4, 1))))
+    assert len(outs) == 3

@@ -130,6 +130,8 @@ def gradient_norms(model: Sequential, which: str = "W") -> FloatArray:
 def layer_outputs(model: Sequential, X: ArrayLike) -> list[FloatArray]:
     """Run ``model`` on ``X`` and return the output of every top-level layer, in order.
 
+    This is a forward pass like any other: ``model.backward`` may follow it.
+
     Examples
     --------
     >>> import numpy as np
@@ -139,12 +141,7 @@ def layer_outputs(model: Sequential, X: ArrayLike) -> list[FloatArray]:
     [(4, 3), (4, 3), (4, 1)]
     """
     model = _check_model(model)
-    outputs = []
-    h = check_matrix(X, "X", model.in_features, owner="Sequential")
-    for layer in model:
-        h = layer._forward(h)
-        outputs.append(h)
-    return outputs
+    return model._forward_trace(check_matrix(X, "X", model.in_features, owner="Sequential"))
 
 
 def saturated_fraction(model: Sequential, X: ArrayLike, threshold: float = 0.05) -> FloatArray:

@@ -409,6 +409,15 @@ class Sequential(Layer):
         self._cache = self._out_shape = x.shape
         return x
 
+    def _forward_trace(self, x: FloatArray) -> list[FloatArray]:
+        """Like ``_forward``, returning every layer's output (ready for ``backward``)."""
+        outputs = []
+        for layer in self.layers:
+            x = layer._forward(x)
+            outputs.append(x)
+        self._cache = self._out_shape = x.shape
+        return outputs
+
     def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
         last = len(self.layers) - 1
         for i in range(last, -1, -1):
