@@ -1,29 +1,27 @@
 """Claims of the gallery examples in examples/activations and examples/backpropagation.
 
-Each test reruns an example's computation (without the plotting) and asserts the numbers the
-example prints or states in its prose. Tolerances are taken from the measured values, given in
-the comments, with room for harmless changes in rounding but not in behaviour.
+Each test calls an example's own functions, loaded from its source without the plotting and
+printing cells (:func:`gallery.example_functions`), and asserts the numbers the example prints
+or states in its prose. Tolerances are taken from the measured values, given in the comments,
+with room for harmless changes in rounding but not in behaviour.
 """
 
 import math
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_circles, make_moons
 
-from gradlab import activations, fit, losses, mlp, optim
-from gradlab.autodiff import Tensor, topological_order
+from gallery import example_functions
+from gradlab import activations, optim
+from gradlab.autodiff import topological_order
 from gradlab.datasets import lecture_network, lecture_network_data
-from gradlab.diagnostics import dead_fraction, dense_layers, layer_outputs
+from gradlab.diagnostics import layer_outputs
+
 
 # --- activations/plot_activation_derivatives.py ------------------------------------------------
-FUNCTIONS = [
-    activations.sigmoid,
-    activations.tanh,
-    activations.relu,
-    activations.leaky_relu,
-    activations.elu,
-]
+@pytest.fixture(scope="module")
+def derivatives():
+    return example_functions("activations/plot_activation_derivatives")
 
 
 def test_sigmoid_and_tanh_derivative_maxima_are_exact():
@@ -31,11 +29,11 @@ def test_sigmoid_and_tanh_derivative_maxima_are_exact():
     assert activations.tanh.derivative(0.0) == 1.0
 
 
-def test_derivative_table_on_the_plotted_grid():
-    z = np.linspace(-6.0, 6.0, 1201)
+def test_derivative_table_on_the_plotted_grid(derivatives):
+    z = derivatives["GRID"]
     assert 0.0 in z  # the maxima are read off at z = 0, not interpolated
-    largest = {f.name: f.derivative(z).max() for f in FUNCTIONS}
-    smallest = {f.name: f.derivative(z).min() for f in FUNCTIONS}
+    largest = {f.name: f.derivative(z).max() for f in derivatives["FUNCTIONS"]}
+    smallest = {f.name: f.derivative(z).min() for f in derivatives["FUNCTIONS"]}
     assert largest == {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0, "leaky_relu": 1.0, "elu": 1.0}
     # printed: 2.47e-03, 2.46e-05, 0, 1.00e-02, 2.48e-03
     assert smallest["sigmoid"] == pytest.approx(2.467e-3, rel=1e-3)
@@ -46,125 +44,89 @@ def test_derivative_table_on_the_plotted_grid():
     assert smallest["elu"] == pytest.approx(2.48e-3, rel=1e-2)
 
 
-def test_relu_family_passes_exactly_1_for_positive_inputs():
-    z = np.linspace(-6.0, 6.0, 1201)
-    for f in FUNCTIONS[2:]:
+def test_relu_family_passes_exactly_1_for_positive_inputs(derivatives):
+    z = derivatives["GRID"]
+    for f in derivatives["FUNCTIONS"][2:]:
         assert np.all(f.derivative(z[z > 0]) == 1.0), f.name
 
 
-def test_derivatives_match_central_differences():
-    z = np.linspace(-6.0, 6.0, 1201)
-    h = 1e-6
-    away_from_kink = np.abs(z) > h
-    worst = max(
-        np.max(np.abs((f(z + h) - f(z - h)) / (2 * h) - f.derivative(z))[away_from_kink])
-        for f in FUNCTIONS
-    )
+def test_derivatives_match_central_differences(derivatives):
+    gap = derivatives["largest_gap"]
+    worst = max(gap(f, derivatives["GRID"]) for f in derivatives["FUNCTIONS"])
     assert worst < 1e-8  # measured 1.4e-10
 
 
 # --- activations/plot_linear_collapse.py -------------------------------------------------------
 @pytest.fixture(scope="module")
 def circles_nets():
-    X, labels = make_circles(n_samples=400, noise=0.1, factor=0.5, random_state=0)
-    y = labels.reshape(-1, 1).astype(float)
-    nets = {}
-    for activation in ("identity", "relu"):
-        net = mlp([2, 16, 16, 16, 1], activation=activation, rng=0)
-        opt = optim.Adam(net.parameters(), lr=0.01)
-        fit(net, X, y, opt, loss="binary_cross_entropy_with_logits", epochs=300)
-        nets[activation] = net
-    return X, y, nets
-
-
-def fold(net):
-    W, b = np.eye(2), np.zeros(2)
-    for layer in dense_layers(net):
-        W, b = W @ layer.W.value, b @ layer.W.value + layer.b.value
-    return W, b
+    ex = example_functions("activations/plot_linear_collapse")
+    X, y = ex["circles"]()
+    nets = {activation: ex["train"](activation, X, y) for activation in ("identity", "relu")}
+    return ex, X, y, nets
 
 
 def test_linear_net_cannot_separate_circles_relu_net_can(circles_nets):
-    X, y, nets = circles_nets
-    accuracy = {k: np.mean((net.forward(X) > 0) == (y > 0)) for k, net in nets.items()}
+    ex, X, y, nets = circles_nets
+    accuracy = {k: ex["accuracy"](net, X, y) for k, net in nets.items()}
     assert 0.4 <= accuracy["identity"] <= 0.6  # measured 49.8%: "about half", chance level
     assert accuracy["relu"] == 1.0  # measured 100%: "every training point"
 
 
 def test_four_linear_layers_are_one_affine_map(circles_nets):
-    X, _, nets = circles_nets
-    W, b = fold(nets["identity"])
+    ex, X, _, nets = circles_nets
+    W, b = ex["fold"](nets["identity"])
     assert W.shape == (2, 1)
     assert np.max(np.abs(nets["identity"].forward(X) - (X @ W + b))) < 1e-12  # measured 1.2e-16
     # the boundary xW + b = 0 passes (almost) through the center of the rings: measured 0.01
     assert abs(b[0]) / np.linalg.norm(W) < 0.1
-    W_relu, b_relu = fold(nets["relu"])
+    W_relu, b_relu = ex["fold"](nets["relu"])
     assert np.max(np.abs(nets["relu"].forward(X) - (X @ W_relu + b_relu))) > 10  # measured 225
 
 
 def test_linear_net_stays_undecided(circles_nets):
     # "the predicted probability stays close to 0.5 everywhere" on the plotted grid
-    _, _, nets = circles_nets
-    grid = np.linspace(-1.6, 1.6, 201)
-    points = np.column_stack([g.ravel() for g in np.meshgrid(grid, grid)])
-    prob = activations.sigmoid(nets["identity"].forward(points))
+    ex, _, _, nets = circles_nets
+    prob = ex["probability_map"](nets["identity"])
+    assert prob.shape == (201, 201)
     assert np.max(np.abs(prob - 0.5)) < 0.05  # measured 0.009
 
 
 # --- activations/plot_dead_relu.py -------------------------------------------------------------
-def moons():
-    X, labels = make_moons(n_samples=300, noise=0.2, random_state=0)
-    return (X - X.mean(axis=0)) / X.std(axis=0), labels.reshape(-1, 1).astype(float)
-
-
-def train_watching_units(activation, bias, optimizer, lr, epochs=200):
-    """The example's run(): full-batch epochs, units inspected after each."""
-    X, y = moons()
-    loss = losses.binary_cross_entropy_with_logits
-    net = mlp([2, 32, 1], activation=activation, init="he_normal", rng=0)
-    net[0].b.value[:] = bias
-    start = net[0].W.value.copy()
-    opt = optimizer(net.parameters(), lr=lr)
-    off, no_grad, loss_curve = [], [], []
-
-    def inspect():
-        hidden = layer_outputs(net, X)[1]
-        off.append(float(np.mean(np.all(hidden <= 0, axis=0))))
-        if activation == "relu":
-            assert off[-1] == dead_fraction(net, X)[0]
-        net.zero_grad()
-        net.backward(loss.derivative(net.forward(X), y))
-        grads = np.vstack([net[0].W.grad, net[0].b.grad])
-        no_grad.append(float(np.mean(np.all(grads == 0, axis=0))))
-
-    inspect()
-    for _ in range(epochs):
-        loss_curve.append(fit(net, X, y, opt, loss=loss, epochs=1).loss[-1])
-        inspect()
-    return {
-        "off": np.array(off),
-        "no_grad": np.array(no_grad),
-        "loss": np.array(loss_curve),
-        "start": start,
-        "net": net,
-    }
+BIAS, LR = "large negative bias", "large learning rate"  # the example's two scenarios
 
 
 @pytest.fixture(scope="module")
-def dead_runs():
-    settings = {
-        "bias": {"bias": -4.0, "optimizer": optim.Adam, "lr": 0.05},
-        "lr": {"bias": 0.0, "optimizer": optim.SGD, "lr": 10.0},
-    }
-    return {
-        (scenario, activation): train_watching_units(activation, **kwargs)
-        for scenario, kwargs in settings.items()
-        for activation in ("relu", "leaky_relu")
-    }
+def dead_relu():
+    ex = example_functions("activations/plot_dead_relu")
+    switched_off = ex["switched_off"]
+
+    def checked_switched_off(net, X):
+        """The example's measurement, checking after every epoch that for ReLU it is the
+        fraction of units with output <= 0 on every sample (the prose's definition)."""
+        off = switched_off(net, X)
+        if net[1].name == "relu":
+            assert off == np.mean(np.all(layer_outputs(net, X)[1] <= 0, axis=0))
+        return off
+
+    ex["switched_off"] = checked_switched_off  # what the example's run() calls
+    return ex
+
+
+@pytest.fixture(scope="module")
+def dead_runs(dead_relu):
+    """(trained network, its trace) for every scenario and activation."""
+    X, y = dead_relu["moons"]()
+    runs = {}
+    for scenario, setting in dead_relu["SCENARIOS"].items():
+        for activation in ("relu", "leaky_relu"):
+            net = dead_relu["hidden_net"](activation, setting["bias"])
+            trace = dead_relu["run"](net, X, y, setting["optimizer"], setting["lr"])
+            runs[scenario, activation] = net, trace
+    return runs
 
 
 def test_negative_bias_kills_relus_and_leaky_relus_recover(dead_runs):
-    relu, leaky = dead_runs["bias", "relu"], dead_runs["bias", "leaky_relu"]
+    relu, leaky = dead_runs[BIAS, "relu"][1], dead_runs[BIAS, "leaky_relu"][1]
     # "about four in five units start negative on every sample": measured 81.2% (26 of 32)
     assert 0.75 <= relu["off"][0] <= 0.85
     assert leaky["off"][0] == relu["off"][0]
@@ -175,20 +137,20 @@ def test_negative_bias_kills_relus_and_leaky_relus_recover(dead_runs):
     assert relu["loss"][-1] / leaky["loss"][-1] >= 4  # measured 0.257 / 0.050: "about five"
 
 
-def test_units_dead_at_init_never_move_under_adam(dead_runs):
-    run = dead_runs["bias", "relu"]
-    X, _ = moons()
-    net = run["net"]
-    fresh = mlp([2, 32, 1], activation="relu", init="he_normal", rng=0)
-    fresh[0].b.value[:] = -4.0
-    dead_at_init = np.all(layer_outputs(fresh, X)[1] <= 0, axis=0)
+def test_units_dead_at_init_never_move_under_adam(dead_relu, dead_runs):
+    X, _ = dead_relu["moons"]()
+    net = dead_runs[BIAS, "relu"][0]
+    start = dead_relu["hidden_net"]("relu", -4.0)  # the same network before training
+    dead_at_init = np.all(layer_outputs(start, X)[1] <= 0, axis=0)
     assert dead_at_init.sum() == 26
-    np.testing.assert_array_equal(net[0].W.value[:, dead_at_init], run["start"][:, dead_at_init])
+    np.testing.assert_array_equal(
+        net[0].W.value[:, dead_at_init], start[0].W.value[:, dead_at_init]
+    )
     np.testing.assert_array_equal(net[0].b.value[dead_at_init], -4.0)
 
 
 def test_large_learning_rate_kills_relus_for_good(dead_runs):
-    relu, leaky = dead_runs["lr", "relu"], dead_runs["lr", "leaky_relu"]
+    relu, leaky = dead_runs[LR, "relu"][1], dead_runs[LR, "leaky_relu"][1]
     assert relu["off"][0] == 0.0  # every unit starts alive
     assert relu["off"][-1] > 2 / 3  # measured 68.8%: "over two thirds"
     assert relu["loss"].max() > 1  # "the loss jumps above 1" (measured about 5)
@@ -200,40 +162,26 @@ def test_large_learning_rate_kills_relus_for_good(dead_runs):
 
 
 def test_dead_relus_never_revive_and_leaky_units_always_get_gradient(dead_runs):
-    for scenario in ("bias", "lr"):
-        assert np.all(np.diff(dead_runs[scenario, "relu"]["off"]) >= 0)
-        assert np.all(dead_runs[scenario, "leaky_relu"]["no_grad"] == 0)  # middle panel at 0
+    for scenario in (BIAS, LR):
+        assert np.all(np.diff(dead_runs[scenario, "relu"][1]["off"]) >= 0)
+        assert np.all(dead_runs[scenario, "leaky_relu"][1]["no_grad"] == 0)  # middle panel at 0
 
 
-def test_learning_rate_3_kills_no_unit():
-    run = train_watching_units("relu", bias=0.0, optimizer=optim.SGD, lr=3.0)
-    assert np.all(run["off"] == 0)
+def test_learning_rate_3_kills_no_unit(dead_relu):
+    X, y = dead_relu["moons"]()
+    trace = dead_relu["run"](dead_relu["hidden_net"]("relu", 0.0), X, y, optim.SGD, lr=3.0)
+    assert np.all(trace["off"] == 0)
 
 
 # --- backpropagation/plot_computational_graph.py -----------------------------------------------
-def local_derivative(child, parent):
-    if child.op == "+":
-        return 1.0
-    if child.op == "*":
-        a, b = child.parents
-        return float(b.data if parent is a else a.data)
-    if child.op == "tanh":
-        return float(1 - child.data**2)
-    return float(child.data * (1 - child.data))  # sigmoid
+@pytest.fixture(scope="module")
+def graph():
+    return example_functions("backpropagation/plot_computational_graph")
 
 
-def path_sum(node, leaf, calls):
-    calls[0] += 1
-    if node is leaf:
-        return 1.0
-    return sum(local_derivative(node, p) * path_sum(p, leaf, calls) for p in node.parents)
-
-
-def test_shared_node_gradients_match_hand_derivation():
-    x, y = Tensor(2.0, name="x"), Tensor(3.0, name="y")
-    z = x * y
-    u = z * x
-    w = z + u
+def test_shared_node_gradients_match_hand_derivation(graph):
+    local_derivative, path_sum = graph["local_derivative"], graph["path_sum"]
+    x, y, z, u, w = graph["shared_graph"]()
     w.backward()
     # w = xy + x^2 y: dw/dx = y + 2xy, dw/dy = x + x^2; w = z + zx: dw/dz = 1 + x
     assert (float(x.grad), float(y.grad), float(z.grad), float(u.grad)) == (15, 6, 3, 1)
@@ -248,18 +196,13 @@ def test_shared_node_gradients_match_hand_derivation():
     assert len(topological_order(w)) == 5
 
 
-def test_path_enumeration_grows_as_2_to_the_depth_backward_linearly():
+def test_path_enumeration_grows_as_2_to_the_depth_backward_linearly(graph):
     for depth in range(1, 15):
-        leaf = v = Tensor(0.5)
-        for _ in range(depth):
-            v = v.tanh() + v.sigmoid()
-        v.backward()
-        calls = [0]
-        naive = path_sum(v, leaf, calls)
-        assert calls[0] == 4 * 2**depth - 3
-        assert len(topological_order(v)) == 3 * depth + 1
-        assert naive == pytest.approx(float(leaf.grad), rel=1e-14)  # measured <= 5e-16
-    assert (calls[0], len(topological_order(v))) == (65533, 43)  # depth 14, in the prose
+        naive, calls, grad, visits = graph["both_ways"](depth)
+        assert calls == 4 * 2**depth - 3
+        assert visits == 3 * depth + 1
+        assert naive == pytest.approx(grad, rel=1e-14)  # measured <= 5e-16
+    assert (calls, visits) == (65533, 43)  # depth 14, in the prose
 
 
 # --- backpropagation/plot_lecture_network.py ---------------------------------------------------
@@ -269,15 +212,12 @@ def sigma(t):
 
 @pytest.fixture(scope="module")
 def lecture_step():
+    ex = example_functions("backpropagation/plot_lecture_network")
     net = lecture_network()
     X, Y = lecture_network_data()
-    x, target = X[:1], Y[:1]
-    Z_hidden, h, Z_out, y_hat = layer_outputs(net, x)
-    E = losses.squared_error(y_hat, target)
-    net.zero_grad()
-    net.backward(losses.squared_error.derivative(net.forward(x), target))
-    dW1, dW2 = net[0].W.grad.copy(), net[2].W.grad.copy()
-    optim.SGD(net.parameters(), lr=0.01).step()
+    x, target = X[:1], Y[:1]  # the example's first data point
+    Z_hidden, h, Z_out, y_hat, E = ex["forward_pass"](net, x, target)
+    dW1, dW2 = ex["sgd_step"](net, x, target)
     return {
         "Z": Z_hidden[0],
         "h": h[0],

@@ -2,85 +2,51 @@
 
 Every number an example prints or states in its prose is asserted here. Each test runs the
 example's own functions, loaded from its source without the plotting and printing cells
-(:func:`example_functions`), with the example's settings (the functions' defaults). Each
+(:func:`gallery.example_functions`), with the example's settings (the functions' defaults). Each
 tolerance is written next to the value measured when the example was written (seed 0 unless
 stated), so a change in gradlab that moves a claim fails here before it reaches the site.
 """
 
 from __future__ import annotations
 
-import ast
 import math
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
+from gallery import example_functions
 from gradlab import Activation, diagnostics
+from gradlab.activations import sigmoid
 from gradlab.datasets import load_digits
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "vanishing"
-
-
-def _kept(node: ast.stmt) -> bool:
-    """Imports (but not Matplotlib), function definitions and UPPER_CASE constants."""
-    if isinstance(node, ast.Import | ast.ImportFrom):
-        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-        names += [alias.name for alias in node.names]
-        return not any(name.startswith("matplotlib") for name in names)
-    if isinstance(node, ast.FunctionDef):
-        return True
-    return isinstance(node, ast.Assign) and all(
-        isinstance(t, ast.Name) and t.id.isupper() for t in node.targets
-    )
-
-
-def example_functions(name: str) -> dict[str, Any]:
-    """The namespace of ``examples/vanishing/<name>.py`` holding only its computation."""
-    path = EXAMPLES / f"{name}.py"
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    module = ast.Module(body=[node for node in tree.body if _kept(node)], type_ignores=[])
-    namespace: dict[str, Any] = {"__name__": f"gallery_{name}"}
-    exec(compile(module, str(path), "exec"), namespace)
-    return namespace
-
 
 # -- plot_sigmoid_chain.py -----------------------------------------------------------------------
 
 
 def test_sigmoid_chain_vanishes_faster_than_a_quarter_per_layer():
-    ex = example_functions("plot_sigmoid_chain")
+    ex = example_functions("vanishing/plot_sigmoid_chain")
     depths = np.arange(1, 31)
     grads = ex["random_chains"](depths)
     median = np.median(grads, axis=1)
-    factor = 10 ** np.polyfit(depths, np.log10(median), 1)[0]
+    factor = 10 ** ex["decades_per_layer"](depths, median)
     assert 0.08 < factor < 0.12  # measured 0.099 per layer ("about a factor of 10")
     assert np.all(median < 0.25**depths)  # the median stays below (1/4)^L at every depth
     assert 3e-11 < median[9] < 3e-10  # depth 10: 8.7e-11 ("about 1e-10")
-    above = np.mean(grads > 0.25 ** depths[:, None], axis=1)
+    above = ex["share_above_quarter_power"](depths, grads)
     assert above.max() < 0.03  # measured 1.35 %: only rare chains lie above (1/4)^L
     assert 0.6 < math.erf(1 / math.sqrt(2)) < 0.7  # "two thirds of N(0, 1) weights: |w| < 1"
 
 
 def test_sigmoid_chain_explodes_by_25_per_layer_with_w_100():
-    ex = example_functions("plot_sigmoid_chain")
-    depths = np.arange(1, 11)
-    chain = ex["chain_gradient"]  # every w = 100, b = -50, input 0.5: every z = 0
-    grads = np.array([chain(np.full((d, 1), 100.0), np.full((d, 1), -50.0), 0.5) for d in depths])
-    grads = grads[:, 0]
+    depths = np.arange(1, 11)  # every w = 100, b = -50, input 0.5: every z = 0
+    grads = example_functions("vanishing/plot_sigmoid_chain")["exploding_chain"](depths)
     np.testing.assert_allclose(grads, 0.5 * 0.5 * 0.25 * 25.0 ** (depths - 1), rtol=1e-12)
     np.testing.assert_allclose(grads[1:] / grads[:-1], 25.0, rtol=1e-12)
 
 
 def test_sigmoid_factor_window_for_w_100():
-    from gradlab.activations import sigmoid
-
-    a = np.linspace(0.0, 1.0, 200_001)
-    w = 100.0
-    window = np.count_nonzero(w * sigmoid.derivative(w * a - w / 2) >= 1.0) * (a[1] - a[0])
-    nielsen = 2 / w * np.log(w / 2 * (1 + np.sqrt(1 - 4 / w)) - 1)
-    assert window == pytest.approx(nielsen, abs=2e-5)  # both 0.0917
+    ex = example_functions("vanishing/plot_sigmoid_chain")
+    window = ex["window_width"](100.0, ex["INPUTS"])
+    assert window == pytest.approx(ex["nielsen_window"](100.0), abs=2e-5)  # both 0.0917
     assert [v * float(sigmoid.derivative(0.0)) for v in (1, 4, 100)] == [0.25, 1.0, 25.0]
 
 
@@ -88,7 +54,7 @@ def test_sigmoid_factor_window_for_w_100():
 
 
 def test_gradient_norms_at_init_by_activation_and_init():
-    table = example_functions("plot_gradient_norms_at_init")["norm_table"]()
+    table = example_functions("vanishing/plot_gradient_norms_at_init")["norm_table"]()
     ratio = {key: norms[0] / norms[-1] for key, norms in table.items()}
     spread = {key: norms.max() / norms.min() for key, norms in table.items()}
     # sigmoid vanishes with every initializer
@@ -111,7 +77,7 @@ def test_gradient_norms_at_init_by_activation_and_init():
 
 
 def test_learning_speed_at_initialization_matches_nielsen():
-    ex = example_functions("plot_learning_speed_per_layer")
+    ex = example_functions("vanishing/plot_learning_speed_per_layer")
     nielsen = ex["NIELSEN"]
     for n_hidden, (low, high), smallest in ((2, (4, 6), 2), (3, (18, 32), 8), (4, (100, 200), 30)):
         speeds = ex["initial_speeds"](n_hidden)  # 20 seeds
@@ -126,7 +92,7 @@ def test_learning_speed_at_initialization_matches_nielsen():
 
 
 def test_learning_speed_during_training():
-    ex = example_functions("plot_learning_speed_per_layer")
+    ex = example_functions("vanishing/plot_learning_speed_per_layer")
     results = {n_hidden: ex["training_speeds"](n_hidden) for n_hidden in (2, 3, 4)}
     medians = []
     for speeds, _ in results.values():
@@ -147,7 +113,7 @@ def test_learning_speed_during_training():
 
 
 def test_exploding_gradient_norms_at_init():
-    ex = example_functions("plot_exploding_gradients")
+    ex = example_functions("vanishing/plot_exploding_gradients")
     he_delta, he_weight = ex["norms_at_init"](1.0)
     big_delta, big_weight = ex["norms_at_init"](2.0)
     assert np.all(np.diff(big_delta) < 0)  # grows layer by layer toward the input
@@ -165,7 +131,7 @@ def test_exploding_gradient_norms_at_init():
 
 
 def test_exploding_gradient_clipping_rescues_training():
-    ex = example_functions("plot_exploding_gradients")
+    ex = example_functions("vanishing/plot_exploding_gradients")
     unclipped = ex["train"](2.0)
     clipped = ex["train"](2.0, clip_norm=1.0)
     he = ex["train"](1.0)
@@ -184,7 +150,7 @@ def test_exploding_gradient_clipping_rescues_training():
 
 
 def test_underflow_depths_of_the_fixed_point_chain():
-    ex = example_functions("plot_underflow")
+    ex = example_functions("vanishing/plot_underflow")
     fixed = {dtype: ex["fixed_point_chain"](dtype) for dtype in (np.float32, np.float64)}
     zero32, zero64 = (ex["zero_depth"](grads) for grads in fixed.values())
     assert abs(zero32 - ex["predicted_depths"](np.float32)[1]) <= 1  # 70 vs 70
@@ -204,7 +170,7 @@ def test_underflow_depths_of_the_fixed_point_chain():
 
 
 def test_underflow_depths_of_random_chains():
-    found = example_functions("plot_underflow")["random_chain_depths"]()
+    found = example_functions("vanishing/plot_underflow")["random_chain_depths"]()
     f32, f64 = found[np.float32], found[np.float64]
     assert f32.min() >= 38  # 40 to 52, median 45
     assert f32.max() <= 55
@@ -217,7 +183,7 @@ def test_underflow_depths_of_random_chains():
 
 
 def test_sigmoid_saturation_and_escape():
-    run = example_functions("plot_sigmoid_saturation")["saturation_run"]()
+    run = example_functions("vanishing/plot_sigmoid_saturation")["saturation_run"]()
     top_saturated, mean = run["saturated"][:, -1], run["mean"]
     assert top_saturated[1] > 0.99  # epoch 1: 100 % saturated
     assert mean[1, -1] < 0.02  # mean 0.009

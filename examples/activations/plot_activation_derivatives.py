@@ -22,24 +22,25 @@ the subject of :ref:`course-vanishing`.
 # :obj:`~gradlab.activations.tanh`, :obj:`~gradlab.activations.relu`,
 # :obj:`~gradlab.activations.leaky_relu` with slope 0.01, :obj:`~gradlab.activations.elu`
 # with :math:`\alpha = 1`) is called as ``f(z)`` and differentiated with ``f.derivative(z)``.
-# The grid contains :math:`z = 0` exactly, so the maxima are read off, not interpolated.
+# They are evaluated on a grid of 1201 points :math:`z` in :math:`[-6, 6]`, which contains
+# :math:`z = 0` exactly, so the maxima are read off, not interpolated.
 import numpy as np
 
 from gradlab import activations
 
-functions = [
+FUNCTIONS = [
     activations.sigmoid,
     activations.tanh,
     activations.relu,
     activations.leaky_relu,
     activations.elu,
 ]
-z = np.linspace(-6.0, 6.0, 1201)
-values = {f.name: f(z) for f in functions}
-slopes = {f.name: f.derivative(z) for f in functions}
+GRID = np.linspace(-6.0, 6.0, 1201)
+values = {f.name: f(GRID) for f in FUNCTIONS}
+slopes = {f.name: f.derivative(GRID) for f in FUNCTIONS}
 
 print("derivative on [-6, 6]   largest   smallest")
-for f in functions:
+for f in FUNCTIONS:
     print(f"  {f.name:<12} {slopes[f.name].max():>16.4f} {slopes[f.name].min():>10.2e}")
 
 # %%
@@ -68,12 +69,15 @@ print(
 # against the central difference :math:`(f(z + h) - f(z - h)) / 2h` with :math:`h = 10^{-6}`
 # (:term:`finite difference`, 유한 차분). ReLU and Leaky ReLU have a kink at 0 where the quotient
 # averages the two one-sided slopes, so the points within :math:`h` of 0 are left out.
-h = 1e-6
-away_from_kink = np.abs(z) > h
-worst = max(
-    np.max(np.abs((f(z + h) - f(z - h)) / (2 * h) - f.derivative(z))[away_from_kink])
-    for f in functions
-)
+
+
+def largest_gap(f, z, h=1e-6):
+    """Largest |f.derivative(z) - central difference| over z, away from the kink at 0."""
+    away_from_kink = np.abs(z) > h
+    return np.max(np.abs((f(z + h) - f(z - h)) / (2 * h) - f.derivative(z))[away_from_kink])
+
+
+worst = max(largest_gap(f, GRID) for f in FUNCTIONS)
 print(f"largest gap between derivative() and the central difference: {worst:.1e}")
 
 # %%
@@ -85,10 +89,10 @@ print(f"largest gap between derivative() and the central difference: {worst:.1e}
 import matplotlib.pyplot as plt
 
 fig, (ax_f, ax_d) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-for i, f in enumerate(functions):
+for i, f in enumerate(FUNCTIONS):
     width = 3.0 - 0.5 * i  # thinner on top, so that coinciding curves stay visible
-    ax_f.plot(z, values[f.name], linewidth=width, label=f.name)
-    ax_d.plot(z, slopes[f.name], linewidth=width, label=f.name)
+    ax_f.plot(GRID, values[f.name], linewidth=width, label=f.name)
+    ax_d.plot(GRID, slopes[f.name], linewidth=width, label=f.name)
 ax_f.set(xlabel="$z$", ylabel=r"$\sigma(z)$", ylim=(-1.5, 3.0), title="Activation functions")
 ax_d.set(xlabel="$z$", ylabel=r"$\sigma'(z)$", ylim=(-0.05, 1.15), title="Their derivatives")
 for peak, text, where in [

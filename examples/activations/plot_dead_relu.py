@@ -27,9 +27,24 @@ course discusses the trade-off in :ref:`course-vanishing`.
 import numpy as np
 from sklearn.datasets import make_moons
 
-X, labels = make_moons(n_samples=300, noise=0.2, random_state=0)
-X = (X - X.mean(axis=0)) / X.std(axis=0)
-y = labels.reshape(-1, 1).astype(float)
+from gradlab import mlp
+
+
+def moons():
+    """The 300 standardized points X and their classes y as a column of 0.0 and 1.0."""
+    X, labels = make_moons(n_samples=300, noise=0.2, random_state=0)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    return X, labels.reshape(-1, 1).astype(float)
+
+
+def hidden_net(activation, bias):
+    """The 2-32-1 network (He-normal weights, seed 0) with every hidden bias set to ``bias``."""
+    net = mlp([2, 32, 1], activation=activation, init="he_normal", rng=0)
+    net[0].b.value[:] = bias
+    return net
+
+
+X, y = moons()
 LOSS = "binary_cross_entropy_with_logits"
 
 # %%
@@ -63,11 +78,11 @@ SCENARIOS = {
 # * The fraction of hidden units whose weights and bias get a gradient of exactly 0 from a
 #   full-batch backward pass: the units gradient descent cannot move.
 # * The training loss.
-from gradlab import fit, losses, mlp
+from gradlab import fit, losses
 from gradlab.diagnostics import dead_fraction, layer_outputs
 
 
-def switched_off(net):
+def switched_off(net, X):
     """dead_fraction for ReLU; the same criterion, computed by hand, for Leaky ReLU."""
     if net[1].name == "relu":
         return float(dead_fraction(net, X)[0])
@@ -75,7 +90,7 @@ def switched_off(net):
     return float(np.mean(np.all(hidden <= 0, axis=0)))
 
 
-def no_gradient(net):
+def no_gradient(net, X, y):
     net.zero_grad()
     out = net.forward(X)
     net.backward(losses.get(LOSS).derivative(out, y))
@@ -83,20 +98,21 @@ def no_gradient(net):
     return float(np.mean(np.all(grads == 0, axis=0)))
 
 
-def run(activation, bias, optimizer, lr, epochs=200):
-    net = mlp([2, 32, 1], activation=activation, init="he_normal", rng=0)
-    net[0].b.value[:] = bias
+def run(net, X, y, optimizer, lr, epochs=200):
+    """Train ``net`` one epoch at a time, measuring before the first epoch and after each."""
     opt = optimizer(net.parameters(), lr=lr)
-    trace = {"off": [switched_off(net)], "no_grad": [no_gradient(net)], "loss": []}
+    trace = {"off": [switched_off(net, X)], "no_grad": [no_gradient(net, X, y)], "loss": []}
     for _ in range(epochs):
         trace["loss"].append(fit(net, X, y, opt, loss=LOSS, epochs=1).loss[-1])
-        trace["off"].append(switched_off(net))
-        trace["no_grad"].append(no_gradient(net))
+        trace["off"].append(switched_off(net, X))
+        trace["no_grad"].append(no_gradient(net, X, y))
     return {key: np.asarray(values) for key, values in trace.items()}
 
 
 runs = {
-    (scenario, activation): run(activation, **setting)
+    (scenario, activation): run(
+        hidden_net(activation, setting["bias"]), X, y, setting["optimizer"], setting["lr"]
+    )
     for scenario, setting in SCENARIOS.items()
     for activation in ("relu", "leaky_relu")
 }

@@ -24,8 +24,14 @@ illustrates why :ref:`course-learning` insists that activations be nonlinear.
 # all, with a little noise, seeded). Class 1 is the inner ring.
 from sklearn.datasets import make_circles
 
-X, labels = make_circles(n_samples=400, noise=0.1, factor=0.5, random_state=0)
-y = labels.reshape(-1, 1).astype(float)
+
+def circles():
+    """The 400 points X and their classes y as a column of 0.0 and 1.0."""
+    X, labels = make_circles(n_samples=400, noise=0.1, factor=0.5, random_state=0)
+    return X, labels.reshape(-1, 1).astype(float)
+
+
+X, y = circles()
 
 # %%
 # Train a linear and a nonlinear network
@@ -41,7 +47,7 @@ import numpy as np
 from gradlab import fit, mlp, optim
 
 
-def train(activation):
+def train(activation, X, y):
     net = mlp([2, 16, 16, 16, 1], activation=activation, rng=0)
     fit(
         net,
@@ -54,13 +60,13 @@ def train(activation):
     return net
 
 
-def accuracy(net):
+def accuracy(net, X, y):
     return float(np.mean((net.forward(X) > 0) == (y > 0)))
 
 
-linear, nonlinear = train("identity"), train("relu")
-print(f"training accuracy, identity between the layers: {accuracy(linear):.1%}")
-print(f"training accuracy, ReLU between the layers:     {accuracy(nonlinear):.1%}")
+linear, nonlinear = train("identity", X, y), train("relu", X, y)
+print(f"training accuracy, identity between the layers: {accuracy(linear, X, y):.1%}")
+print(f"training accuracy, ReLU between the layers:     {accuracy(nonlinear, X, y):.1%}")
 
 # %%
 # Four linear layers are one matrix
@@ -100,25 +106,32 @@ import matplotlib.pyplot as plt
 
 from gradlab.activations import sigmoid
 
-grid = np.linspace(-1.6, 1.6, 201)
-gx, gy = np.meshgrid(grid, grid)
-points = np.column_stack([gx.ravel(), gy.ravel()])
+GRID = np.linspace(-1.6, 1.6, 201)
 
+
+def probability_map(net):
+    """The predicted probability sigmoid(logit) at every point of the GRID x GRID square."""
+    gx, gy = np.meshgrid(GRID, GRID)
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    return sigmoid(net.forward(points)).reshape(gx.shape)
+
+
+gx, gy = np.meshgrid(GRID, GRID)
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.4), layout="constrained", sharey=True)
 for ax, net, name in [(axes[0], linear, "identity"), (axes[1], nonlinear, "ReLU")]:
-    prob = sigmoid(net.forward(points)).reshape(gx.shape)
+    prob = probability_map(net)
     shade = ax.contourf(gx, gy, prob, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
     ax.contour(gx, gy, prob, levels=[0.5], colors="k", linewidths=1.5)
-    ax.scatter(*X.T, c=labels, cmap="RdBu_r", edgecolors="k", linewidths=0.4, s=14)
+    ax.scatter(*X.T, c=y.ravel(), cmap="RdBu_r", edgecolors="k", linewidths=0.4, s=14)
     ax.set(
-        title=f"four layers, {name} between: {accuracy(net):.0%} correct",
+        title=f"four layers, {name} between: {accuracy(net, X, y):.0%} correct",
         xlabel="$x_1$",
         aspect="equal",
         xlim=(-1.6, 1.6),
         ylim=(-1.6, 1.6),
     )
 axes[0].plot(
-    grid, -(b[0] + W[0, 0] * grid) / W[1, 0], "--", color="C1", linewidth=2, label="$xW + b = 0$"
+    GRID, -(b[0] + W[0, 0] * GRID) / W[1, 0], "--", color="C1", linewidth=2, label="$xW + b = 0$"
 )
 axes[0].legend(loc="lower left")
 axes[0].set_ylabel("$x_2$")

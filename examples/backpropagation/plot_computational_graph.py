@@ -28,11 +28,18 @@ stored sums save compared with multiplying along every path separately: the
 # twice, by :math:`u = zx` and by :math:`w = z + u`, and so is :math:`x`.
 from gradlab.autodiff import Tensor, topological_order
 
-x, y = Tensor(2.0, name="x"), Tensor(3.0, name="y")
-z = x * y
-u = z * x
-w = z + u
-z.name, u.name, w.name = "z", "u", "w"
+
+def shared_graph(x_value=2.0, y_value=3.0):
+    """The leaves x, y and the nodes z = xy, u = zx, w = z + u, each named after itself."""
+    x, y = Tensor(x_value, name="x"), Tensor(y_value, name="y")
+    z = x * y
+    u = z * x
+    w = z + u
+    z.name, u.name, w.name = "z", "u", "w"
+    return x, y, z, u, w
+
+
+x, y, z, u, w = shared_graph()
 w.backward()
 
 # %%
@@ -196,19 +203,26 @@ def deep_graph(depth):
     return leaf, v
 
 
-depths = range(1, 15)
-naive_calls, dp_visits = [], []
-print("\ndepth   paths   path-sum calls   nodes visited by backward   relative difference")
-for depth in depths:
+def both_ways(depth):
+    """dv/dx of the deep graph by the path sum and by backward, and the work each took:
+    (path sum, its calls, backward's gradient, the nodes backward visits)."""
     leaf, root = deep_graph(depth)
     root.backward()
     calls = [0]
     naive = path_sum(root, leaf, calls)
-    naive_calls.append(calls[0])
-    dp_visits.append(len(topological_order(root)))
+    return naive, calls[0], float(leaf.grad), len(topological_order(root))
+
+
+depths = range(1, 15)
+naive_calls, dp_visits = [], []
+print("\ndepth   paths   path-sum calls   nodes visited by backward   relative difference")
+for depth in depths:
+    naive, n_calls, grad, visits = both_ways(depth)
+    naive_calls.append(n_calls)
+    dp_visits.append(visits)
     if depth % 3 == 2 or depth == depths[-1]:
-        agree = abs(naive - float(leaf.grad)) / abs(float(leaf.grad))
-        print(f"{depth:>5} {2**depth:>7} {calls[0]:>16} {dp_visits[-1]:>27} {agree:>21.0e}")
+        agree = abs(naive - grad) / abs(grad)
+        print(f"{depth:>5} {2**depth:>7} {n_calls:>16} {visits:>27} {agree:>21.0e}")
 
 # %%
 # Plot the two counts

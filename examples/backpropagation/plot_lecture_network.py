@@ -27,11 +27,17 @@ from gradlab import losses, optim
 from gradlab.datasets import lecture_network, lecture_network_data
 from gradlab.diagnostics import layer_outputs
 
+
+def forward_pass(net, x, target):
+    """The outputs of the four layers for ``x`` (Z, h, Z_out, y_hat) and the error E."""
+    Z_hidden, h, Z_out, y_hat = layer_outputs(net, x)
+    return Z_hidden, h, Z_out, y_hat, losses.squared_error(y_hat, target)
+
+
 net = lecture_network()
 X, Y = lecture_network_data()
 x, target = X[:1], Y[:1]  # the first data point: (1, 1) -> 1
-Z_hidden, h, Z_out, y_hat = layer_outputs(net, x)
-E = losses.squared_error(y_hat, target)
+Z_hidden, h, Z_out, y_hat, E = forward_pass(net, x, target)
 
 # %%
 # Backward pass and one SGD step
@@ -40,11 +46,19 @@ E = losses.squared_error(y_hat, target)
 # :meth:`Sequential.backward <gradlab.Sequential.backward>` carries it back through both layers
 # into each weight's ``grad``, and :class:`gradlab.optim.SGD` applies
 # :math:`w \leftarrow w - \eta\, \partial E/\partial w`.
+
+
+def sgd_step(net, x, target, lr=0.01):
+    """Backward pass for one point and one SGD step; returns dE/dW1 and dE/dW2."""
+    net.zero_grad()
+    net.backward(losses.squared_error.derivative(net.forward(x), target))
+    gradients = net[0].W.grad.copy(), net[2].W.grad.copy()
+    optim.SGD(net.parameters(), lr=lr).step()
+    return gradients
+
+
 W1_old, W2_old = net[0].W.value.copy(), net[2].W.value.copy()
-net.zero_grad()
-net.backward(losses.squared_error.derivative(net.forward(x), target))
-dW1, dW2 = net[0].W.grad, net[2].W.grad
-optim.SGD(net.parameters(), lr=0.01).step()
+dW1, dW2 = sgd_step(net, x, target)
 W1_new, W2_new = net[0].W.value, net[2].W.value
 
 # %%

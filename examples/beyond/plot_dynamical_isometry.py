@@ -87,26 +87,26 @@ NETWORKS = {
 }
 
 
-def deep_network(activation, weights, sigma_w2, sigma_b2, rng):
-    """DEPTH layers of WIDTH units with the given weight distribution and bias variance."""
+def deep_network(activation, weights, sigma_w2, sigma_b2, rng, width=WIDTH):
+    """DEPTH layers of ``width`` units with the given weight distribution and bias variance."""
     if weights == "orthogonal":
         weight_init = partial(init.orthogonal, gain=np.sqrt(sigma_w2))
     else:
-        weight_init = partial(init.normal, std=np.sqrt(sigma_w2 / WIDTH))
+        weight_init = partial(init.normal, std=np.sqrt(sigma_w2 / width))
     layers = []
     for _ in range(DEPTH):
-        dense = Dense(WIDTH, WIDTH, init=weight_init, rng=rng)
-        dense.b.value[:] = rng.normal(0.0, np.sqrt(sigma_b2), WIDTH)
+        dense = Dense(width, width, init=weight_init, rng=rng)
+        dense.b.value[:] = rng.normal(0.0, np.sqrt(sigma_b2), width)
         layers += [dense, Activation(activation)]
     return Sequential(*layers)
 
 
-def jacobian_singular_values(activation, weights, sigma_w2, sigma_b2, seed=0):
+def jacobian_singular_values(activation, weights, sigma_w2, sigma_b2, seed=0, width=WIDTH):
     """Singular values of d(output)/d(input) at one input at the fixed point."""
     rng = np.random.default_rng(seed)
-    model = deep_network(activation, weights, sigma_w2, sigma_b2, rng)
+    model = deep_network(activation, weights, sigma_w2, sigma_b2, rng, width)
     q = tanh_fixed_point(sigma_w2, sigma_b2) if activation == "tanh" else 1.0
-    x = activations.get(activation)(rng.normal(0.0, np.sqrt(q), WIDTH))
+    x = activations.get(activation)(rng.normal(0.0, np.sqrt(q), width))
     return np.linalg.svd(diagnostics.input_jacobian(model, x), compute_uv=False)
 
 

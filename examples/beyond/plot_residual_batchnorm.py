@@ -44,7 +44,7 @@ import numpy as np
 from gradlab import Activation, BatchNorm, Dense, Residual, Sequential, init
 
 DEPTH, WIDTH = 20, 64
-tiny = partial(init.normal, std=0.01)
+TINY = partial(init.normal, std=0.01)
 BLOCKS = {
     "plain": lambda dense: Sequential(dense, Activation("tanh")),
     "residual": lambda dense: Residual(dense, Activation("tanh")),
@@ -56,13 +56,18 @@ def deep_network(kind, seed=0):
     """DEPTH blocks of the given kind around Dense layers with N(0, 0.01^2) weights."""
     rng = np.random.default_rng(seed)
     return Sequential(
-        *(BLOCKS[kind](Dense(WIDTH, WIDTH, init=tiny, rng=rng)) for _ in range(DEPTH))
+        *(BLOCKS[kind](Dense(WIDTH, WIDTH, init=TINY, rng=rng)) for _ in range(DEPTH))
     )
 
 
-data_rng = np.random.default_rng(1)
-X = data_rng.normal(size=(100, WIDTH))
-targets = data_rng.normal(size=(100, WIDTH))
+def random_data(n_samples=100, seed=1):
+    """Inputs and targets, both drawn from N(0, 1)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, WIDTH))
+    return X, rng.normal(size=(n_samples, WIDTH))
+
+
+X, targets = random_data()
 
 # %%
 # The gradient at every block boundary
@@ -102,7 +107,7 @@ from gradlab import diagnostics
 SCALES = (1, 10, 100)
 
 
-def scaled_norms(kind, scale, eps=1e-5):
+def scaled_norms(kind, scale, X, targets, eps=1e-5):
     """boundary_gradient_norms with every weight matrix multiplied by scale."""
     model = deep_network(kind)
     for dense in diagnostics.dense_layers(model):
@@ -114,13 +119,19 @@ def scaled_norms(kind, scale, eps=1e-5):
     return boundary_gradient_norms(model, X, targets)
 
 
-def largest_change(eps):
+def largest_change(eps, X, targets):
     """Largest relative change of any ||dE/dx_l|| of the BN network over SCALES."""
-    base = scaled_norms("batch norm", 1, eps)
-    return max(np.max(np.abs(scaled_norms("batch norm", a, eps) / base - 1)) for a in SCALES)
+    base = scaled_norms("batch norm", 1, X, targets, eps)
+    return max(
+        np.max(np.abs(scaled_norms("batch norm", a, X, targets, eps) / base - 1)) for a in SCALES
+    )
 
 
-by_scale = {(kind, a): scaled_norms(kind, a) for kind in ("plain", "batch norm") for a in SCALES}
+by_scale = {
+    (kind, a): scaled_norms(kind, a, X, targets)
+    for kind in ("plain", "batch norm")
+    for a in SCALES
+}
 for kind in ("plain", "batch norm"):
     ratios = ", ".join(
         f"a = {a}: {by_scale[kind, a][0] / by_scale[kind, a][-1]:.3g}" for a in SCALES
@@ -129,7 +140,7 @@ for kind in ("plain", "batch norm"):
 for eps in (1e-5, 1e-12):
     print(
         f"batch norm, eps = {eps:g}: largest relative change of any ||dE/dx_l|| across the "
-        f"scales: {largest_change(eps):.1e}"
+        f"scales: {largest_change(eps, X, targets):.1e}"
     )
 
 # %%

@@ -42,18 +42,23 @@ N_HIDDEN, WIDTH, N_INPUTS, N_CLASSES = 5, 500, 1024, 10
 INITS = {"standard": "standard", "normalized (Xavier)": "xavier_uniform"}
 
 
-def tanh_net(init, seed=0):
-    """Five tanh layers of ``WIDTH`` units and a linear output layer, all weights from ``init``."""
+def tanh_net(init, width=WIDTH, seed=0):
+    """Five tanh layers of ``width`` units and a linear output layer, all weights from ``init``."""
     rng = np.random.default_rng(seed)
     layers = []
-    for fan_in in [N_INPUTS] + [WIDTH] * (N_HIDDEN - 1):
-        layers += [Dense(fan_in, WIDTH, init=init, rng=rng), Activation("tanh")]
-    return Sequential(*layers, Dense(WIDTH, N_CLASSES, init=init, rng=rng))
+    for fan_in in [N_INPUTS] + [width] * (N_HIDDEN - 1):
+        layers += [Dense(fan_in, width, init=init, rng=rng), Activation("tanh")]
+    return Sequential(*layers, Dense(width, N_CLASSES, init=init, rng=rng))
 
 
-data_rng = np.random.default_rng(1)
-X = data_rng.uniform(0.0, 1.0, size=(300, N_INPUTS))
-labels = data_rng.integers(0, N_CLASSES, size=300)
+def random_data(n_samples=300, seed=1):
+    """Inputs x ~ U[0, 1]^1024 and labels drawn uniformly from the 10 classes."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(0.0, 1.0, size=(n_samples, N_INPUTS))
+    return X, rng.integers(0, N_CLASSES, size=n_samples)
+
+
+X, labels = random_data()
 
 # %%
 # Forward, then backward one layer at a time

@@ -86,14 +86,14 @@ from gradlab.datasets import load_digits
 X_digits, _, digit_labels = load_digits()
 
 
-def train_deep_relu(init, seed=0, epochs=10):
+def train_deep_relu(init, X, labels, seed=0, epochs=10):
     """Train a 30-layer, 64-unit ReLU net on the digits; return the model and its History."""
     model = mlp([64] + [64] * DEPTH + [10], activation="relu", init=init, rng=seed)
     optimizer = optim.SGD(model.parameters(), lr=0.002, momentum=0.9)
     history = fit(
         model,
-        X_digits,
-        digit_labels,
+        X,
+        labels,
         optimizer,
         loss="cross_entropy",
         epochs=epochs,
@@ -103,12 +103,17 @@ def train_deep_relu(init, seed=0, epochs=10):
     return model, history
 
 
-runs = {name: train_deep_relu(init) for name, init in INITS.items()}
+def accuracy(model, X, labels):
+    """The fraction of the digits whose largest logit is the right class."""
+    return np.mean(model.forward(X).argmax(axis=1) == labels)
+
+
+runs = {name: train_deep_relu(init, X_digits, digit_labels) for name, init in INITS.items()}
 for name, (model, history) in runs.items():
-    accuracy = np.mean(model.forward(X_digits).argmax(axis=1) == digit_labels)
     print(
         f"{name:<7} loss {history.initial_loss:.3f} -> {history.loss[-1]:.3f}, "
-        f"training accuracy {accuracy:.0%}, first layer's gradient norm in epoch 1: "
+        f"training accuracy {accuracy(model, X_digits, digit_labels):.0%}, "
+        f"first layer's gradient norm in epoch 1: "
         f"{history.grad_norms[0, 0]:.1e}"
     )
 

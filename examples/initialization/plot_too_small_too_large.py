@@ -43,6 +43,11 @@ INITS = {
 X, _, _ = load_digits(n_samples=500)
 
 
+def sigmoid_net(init):
+    """The sigmoid network of SIZES with weights from ``init``, drawn from seed 0."""
+    return mlp(SIZES, activation="sigmoid", init=init, rng=0)
+
+
 def hidden_sigmoid_outputs(model, X):
     """The outputs of the hidden sigmoid layers, first layer first."""
     return diagnostics.layer_outputs(model, X)[1:-1:2]
@@ -53,7 +58,7 @@ def near_half_fraction(outputs, width=0.05):
     return np.array([np.mean(np.abs(a - 0.5) < width) for a in outputs])
 
 
-models = {name: mlp(SIZES, activation="sigmoid", init=f, rng=0) for name, f in INITS.items()}
+models = {name: sigmoid_net(f) for name, f in INITS.items()}
 outputs = {name: hidden_sigmoid_outputs(model, X) for name, model in models.items()}
 
 print("per hidden layer 1..5:  fraction within 0.05 of 1/2  |  saturated fraction")

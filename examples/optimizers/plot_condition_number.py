@@ -82,17 +82,28 @@ plt.show()
 # For gradient descent the count is exactly predictable:
 # :math:`\lceil \ln 10^{-6} / \ln\frac{\kappa - 1}{\kappa + 1} \rceil \approx
 # \tfrac{\kappa}{2} \ln 10^6`.
-kappas = np.array([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000])
+KAPPAS = np.array([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000])
+
+
+def steps_to_converge(kappa, momentum):
+    """How many steps ``descend`` takes."""
+    return len(descend(kappa, momentum)) - 1
+
+
+def gd_steps_theory(kappa, tol=1e-6):
+    """Gradient descent's step count: one step on the round bowl, else the error shrinks by
+    (kappa - 1)/(kappa + 1) per step."""
+    return 1 if kappa == 1 else int(np.ceil(np.log(tol) / np.log((kappa - 1) / (kappa + 1))))
+
+
 steps = {
-    name: np.array([len(descend(k, momentum)) - 1 for k in kappas])
+    name: np.array([steps_to_converge(k, momentum) for k in KAPPAS])
     for name, momentum in (("gradient descent", False), ("momentum", True))
 }
-theory_gd = [
-    1 if k == 1 else int(np.ceil(np.log(1e-6) / np.log((k - 1) / (k + 1)))) for k in kappas
-]
+theory_gd = [gd_steps_theory(k) for k in KAPPAS]
 print(f"{'kappa':>6s} {'GD':>6s} {'GD theory':>10s} {'momentum':>9s}")
 for k, gd, th, mom in zip(
-    kappas, steps["gradient descent"], theory_gd, steps["momentum"], strict=True
+    KAPPAS, steps["gradient descent"], theory_gd, steps["momentum"], strict=True
 ):
     print(f"{k:6d} {gd:6d} {th:10d} {mom:9d}")
 
@@ -101,10 +112,15 @@ for k, gd, th, mom in zip(
 # ----------------
 # A straight-line fit of :math:`\log(\text{steps})` against :math:`\log\kappa` for
 # :math:`\kappa \ge 10` gives the exponent.
-large = kappas >= 10
-slopes = {
-    name: np.polyfit(np.log(kappas[large]), np.log(s[large]), 1)[0] for name, s in steps.items()
-}
+
+
+def growth_exponent(kappas, steps):
+    """Slope of log(steps) against log(kappa), fitted for kappa >= 10."""
+    large = kappas >= 10
+    return np.polyfit(np.log(kappas[large]), np.log(steps[large]), 1)[0]
+
+
+slopes = {name: growth_exponent(KAPPAS, s) for name, s in steps.items()}
 for name, slope in slopes.items():
     print(f"{name}: steps grow like kappa^{slope:.2f}")
 ratio = steps["gradient descent"][-1] / steps["momentum"][-1]
@@ -112,10 +128,10 @@ print(f"at kappa = 1000 momentum needs {ratio:.0f} times fewer steps")
 
 fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
 for name, s in steps.items():
-    ax.loglog(kappas, s, marker="o", label=name)
-ax.loglog(kappas, 0.5 * kappas * np.log(1e6), "k:", label=r"$\frac{\kappa}{2} \ln 10^6$")
+    ax.loglog(KAPPAS, s, marker="o", label=name)
+ax.loglog(KAPPAS, 0.5 * KAPPAS * np.log(1e6), "k:", label=r"$\frac{\kappa}{2} \ln 10^6$")
 ax.loglog(
-    kappas, 0.5 * np.sqrt(kappas) * np.log(1e6), "k--", label=r"$\frac{\sqrt{\kappa}}{2} \ln 10^6$"
+    KAPPAS, 0.5 * np.sqrt(KAPPAS) * np.log(1e6), "k--", label=r"$\frac{\sqrt{\kappa}}{2} \ln 10^6$"
 )
 ax.set(xlabel=r"condition number $\kappa$", ylabel="steps to shrink the error by $10^6$")
 ax.legend()

@@ -38,11 +38,11 @@ def regression_model(b=10.0):
     return model
 
 
-def update(model, opt, idx):
-    """One gradient-descent update on the points ``idx``; returns dE/db1 used."""
+def update(model, opt, X, y):
+    """One gradient-descent update on the points ``X``, ``y``; returns dE/db1 used."""
     opt.zero_grad()
-    out = model.forward(X[idx])
-    model.backward(squared_error.derivative(out, y[idx]))
+    out = model.forward(X)
+    model.backward(squared_error.derivative(out, y))
     grad = float(model[0].W.grad[0, 0])
     opt.step()
     return grad
@@ -58,7 +58,7 @@ def update(model, opt, idx):
 model = regression_model(10.0)
 sgd = optim.SGD(model.parameters(), lr=0.1)
 for i in (0, 1):
-    grad = update(model, sgd, [i])
+    grad = update(model, sgd, X[[i]], y[[i]])
     b = model[0].W.value[0, 0]
     print(f"point {i + 1} (x={X[i, 0]:g}, y={y[i, 0]:g}): dE/db1 = {grad:g}, b1 -> {b:g}")
 
@@ -77,14 +77,21 @@ for i in (0, 1):
 # in the update. The update it uses is the derivative of :math:`\tfrac12 \sum_i (y_i - \hat
 # y_i)^2`, the convention used here (:math:`30 b_1 - 54`). Keeping the 2 would make
 # :math:`\eta = 0.1` diverge even faster (factor :math:`1 - 6 = -5`).
+
+
+def batch_descent(X, y, lr, updates):
+    """b1 after every full-batch update, starting at 10."""
+    model = regression_model(10.0)
+    opt = optim.SGD(model.parameters(), lr=lr)
+    path = [10.0]
+    for _ in range(updates):
+        update(model, opt, X, y)
+        path.append(model[0].W.value[0, 0])
+    return np.array(path)
+
+
 b_star = 54 / 30
-model = regression_model(10.0)
-bgd = optim.SGD(model.parameters(), lr=0.1)
-diverging = [10.0]
-for _ in range(5):
-    update(model, bgd, slice(None))
-    diverging.append(model[0].W.value[0, 0])
-diverging = np.array(diverging)
+diverging = batch_descent(X, y, lr=0.1, updates=5)
 print("BGD with eta = 0.1, b1:", np.array2string(diverging, precision=1))
 print("error |b1 - 1.8| per update:", np.array2string(np.abs(diverging - b_star), precision=1))
 
@@ -101,7 +108,7 @@ print("error |b1 - 1.8| per update:", np.array2string(np.abs(diverging - b_star)
 # for mini-batches. We run 10 epochs: 40 SGD updates, 20 mini-batch updates, 10 batch updates.
 
 
-def descend(batch_size, epochs=10, seed=0):
+def descend(X, y, batch_size, epochs=10, seed=0):
     """b1 after every update, starting at 10, with eta = 0.1 / batch_size."""
     rng = np.random.default_rng(seed)
     model = regression_model(10.0)
@@ -110,12 +117,17 @@ def descend(batch_size, epochs=10, seed=0):
     for _ in range(epochs):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
-            update(model, opt, order[start : start + batch_size])
+            batch = order[start : start + batch_size]
+            update(model, opt, X[batch], y[batch])
             path.append(model[0].W.value[0, 0])
     return np.array(path)
 
 
-paths = {"SGD (h = 1)": descend(1), "mini-batch (h = 2)": descend(2), "batch (h = 4)": descend(4)}
+paths = {
+    "SGD (h = 1)": descend(X, y, 1),
+    "mini-batch (h = 2)": descend(X, y, 2),
+    "batch (h = 4)": descend(X, y, 4),
+}
 for name, path in paths.items():
     per_epoch = (len(path) - 1) // 10
     last_epoch = path[-per_epoch - 1 :]

@@ -26,13 +26,23 @@ gets to the best possible loss. The course chapter is :ref:`course-optimizers`.
 # report each run's *excess* loss above it.
 import numpy as np
 
-rng = np.random.default_rng(0)
-n_samples, n_features = 200, 5
-X = rng.normal(size=(n_samples, n_features))
-y = X @ (3 * rng.normal(size=(n_features, 1))) + 1.0 + 0.5 * rng.normal(size=(n_samples, 1))
 
-X1 = np.hstack([X, np.ones((n_samples, 1))])
-best_loss = np.mean((X1 @ np.linalg.lstsq(X1, y, rcond=None)[0] - y) ** 2)
+def noisy_regression(n_samples=200, n_features=5, seed=0):
+    """Features X ~ N(0, 1) and targets y = X w + 1 + noise, w ~ N(0, 9), noise ~ N(0, 0.25)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    y = X @ (3 * rng.normal(size=(n_features, 1))) + 1.0 + 0.5 * rng.normal(size=(n_samples, 1))
+    return X, y
+
+
+def least_squares_loss(X, y):
+    """The mean squared error of the least-squares fit with an intercept."""
+    X1 = np.hstack([X, np.ones((len(X), 1))])
+    return np.mean((X1 @ np.linalg.lstsq(X1, y, rcond=None)[0] - y) ** 2)
+
+
+X, y = noisy_regression()
+best_loss = least_squares_loss(X, y)
 print(f"least-squares training loss (mean squared error): {best_loss:.4f}")
 
 # %%
@@ -48,9 +58,9 @@ from gradlab import Dense, Sequential, optim
 from gradlab.training import fit
 
 
-def train(lr, decay=False, epochs=40):
+def train(X, y, lr, decay=False, epochs=40):
     """SGD on the regression; with ``decay`` the rate halves every 5 epochs."""
-    model = Sequential(Dense(n_features, 1, init="zeros"))
+    model = Sequential(Dense(X.shape[1], 1, init="zeros"))
     opt = optim.SGD(model.parameters(), lr=lr)
     scheduler = optim.StepLR(opt, step_size=5, gamma=0.5) if decay else None
     return fit(
@@ -59,9 +69,9 @@ def train(lr, decay=False, epochs=40):
 
 
 histories = {
-    "constant η = 0.05": train(0.05),
-    "constant η = 0.002": train(0.002),
-    "decayed η₀ = 0.05, δ = 0.5, T = 1000": train(0.05, decay=True),
+    "constant η = 0.05": train(X, y, 0.05),
+    "constant η = 0.002": train(X, y, 0.002),
+    "decayed η₀ = 0.05, δ = 0.5, T = 1000": train(X, y, 0.05, decay=True),
 }
 for name, history in histories.items():
     excess = history.loss - best_loss
@@ -76,9 +86,15 @@ for name, history in histories.items():
 # -------------------------------------
 # ``History.lr`` records the rate used in each epoch; update :math:`t` of epoch :math:`e`
 # (:math:`t = 200 e + i`) has :math:`\lfloor t/1000 \rfloor = \lfloor e/5 \rfloor`.
+
+
+def lecture_rate(epoch, eta0=0.05, delta=0.5, T=1000, updates_per_epoch=200):
+    """The lecture's eta_t = delta^floor(t / T) eta0 at the first update t of each epoch."""
+    return eta0 * delta ** (updates_per_epoch * epoch // T)
+
+
 decayed = histories["decayed η₀ = 0.05, δ = 0.5, T = 1000"]
-epoch = np.arange(40)
-lecture = 0.05 * 0.5 ** (200 * epoch // 1000)
+lecture = lecture_rate(np.arange(40))
 print("rates of the first 11 epochs:", np.array2string(decayed.lr[:11], precision=5))
 print(f"largest difference from the lecture's formula: {np.abs(decayed.lr - lecture).max():.1e}")
 

@@ -27,8 +27,14 @@ from gradlab import mlp, optim
 from gradlab.datasets import load_digits
 from gradlab.training import fit
 
-X, _, labels = load_digits(1000)
-X_train, y_train, X_test, y_test = X[:500], labels[:500], X[500:], labels[500:]
+
+def train_test_digits(n_train=500, n_test=500):
+    """The first ``n_train`` digits and their labels to train on, the next ``n_test`` to test."""
+    X, _, labels = load_digits(n_train + n_test)
+    return X[:n_train], labels[:n_train], X[n_train:], labels[n_train:]
+
+
+X_train, y_train, X_test, y_test = train_test_digits()
 
 OPTIMIZERS = {
     "SGD": lambda params: optim.SGD(params, lr=1.0),
@@ -37,7 +43,7 @@ OPTIMIZERS = {
 }
 
 
-def train(make_optimizer, epochs=300):
+def train(make_optimizer, X_train, y_train, epochs=300):
     """The same initial network (seed 0) trained with one optimizer."""
     model = mlp([64, 32, 32, 32, 32, 10], activation="sigmoid", init="xavier_uniform", rng=0)
     history = fit(
@@ -51,18 +57,31 @@ def train(make_optimizer, epochs=300):
     return model, history
 
 
-results = {name: train(make) for name, make in OPTIMIZERS.items()}
+results = {name: train(make, X_train, y_train) for name, make in OPTIMIZERS.items()}
 
 # %%
 # Final losses and the plateau
 # ----------------------------
 # "Left the plateau" is the first epoch whose training loss is below 2.0.
+
+
+def plateau_exit(history, level=2.0):
+    """The first epoch (counted from 1) whose training loss is below ``level``, or None."""
+    below = np.flatnonzero(history.loss < level)
+    return int(below[0]) + 1 if below.size else None
+
+
+def accuracy(model, X, labels):
+    """The fraction of the digits whose largest logit is the right class."""
+    return np.mean(model.forward(X).argmax(axis=1) == labels)
+
+
 for name, (model, history) in results.items():
-    left = np.flatnonzero(history.loss < 2.0)
-    accuracy = np.mean(model.forward(X_test).argmax(axis=1) == y_test)
+    left = plateau_exit(history)
     print(
-        f"{name:8s} final training loss {history.loss[-1]:.3f}, test accuracy {accuracy:.1%}, "
-        f"left the plateau at epoch {left[0] + 1 if left.size else 'never'}"
+        f"{name:8s} final training loss {history.loss[-1]:.3f}, "
+        f"test accuracy {accuracy(model, X_test, y_test):.1%}, "
+        f"left the plateau at epoch {left if left is not None else 'never'}"
     )
 norms = results["SGD"][1].grad_norms
 print(f"first epoch, first/last layer gradient norm: {norms[0, 0] / norms[0, -1]:.1e}")

@@ -34,23 +34,23 @@ import numpy as np
 
 from gradlab import Parameter, optim
 
-rng = np.random.default_rng(0)
-w0, g = rng.normal(size=5), rng.normal(size=5)
 
-
-def one_step(make_optimizer, w=w0):
+def one_step(make_optimizer, w, g):
+    """The weights w after one step of the optimizer with gradient g."""
     p = Parameter(w)
     p.grad[...] = g
     make_optimizer([p]).step()
     return p.value
 
 
-sgd_l2 = one_step(lambda ps: optim.SGD(ps, lr=0.5, weight_decay=0.01))
+rng = np.random.default_rng(0)
+w0, g = rng.normal(size=5), rng.normal(size=5)
+sgd_l2 = one_step(lambda ps: optim.SGD(ps, lr=0.5, weight_decay=0.01), w0, g)
 lecture = (1 - 0.5 * 0.01) * w0 - 0.5 * g
 print(f"SGD(weight_decay=0.01) vs (1 - 0.005) w - 0.5 g: {np.abs(sgd_l2 - lecture).max():.1e}")
 
-adamw = one_step(lambda ps: optim.AdamW(ps, lr=0.01, weight_decay=0.5))
-shrink_then_adam = one_step(lambda ps: optim.Adam(ps, lr=0.01), w=(1 - 0.01 * 0.5) * w0)
+adamw = one_step(lambda ps: optim.AdamW(ps, lr=0.01, weight_decay=0.5), w0, g)
+shrink_then_adam = one_step(lambda ps: optim.Adam(ps, lr=0.01), (1 - 0.01 * 0.5) * w0, g)
 print(f"AdamW vs shrink by (1 - 0.005) then Adam: {np.abs(adamw - shrink_then_adam).max():.1e}")
 
 # %%
@@ -64,9 +64,20 @@ from gradlab import mlp
 from gradlab.datasets import load_digits
 from gradlab.losses import cross_entropy
 
+
+def split(n_samples, n_train=50, n_test=500, seed=0):
+    """Random indices of the training and of the test digits."""
+    order = np.random.default_rng(seed).permutation(n_samples)
+    return order[:n_train], order[n_train : n_train + n_test]
+
+
+def new_model():
+    """The 64-128-10 ReLU network, He-initialized from seed 1."""
+    return mlp([64, 128, 10], activation="relu", init="he_normal", rng=1)
+
+
 X, Y, labels = load_digits()
-order = np.random.default_rng(0).permutation(len(X))
-train, test = order[:50], order[50:550]
+train, test = split(len(X))
 
 # %%
 # L1 by hand
@@ -78,10 +89,10 @@ train, test = order[:50], order[50:550]
 # force, so weights whose loss gradient is weaker than :math:`\lambda` end up hovering at zero.
 
 
-def train_model(make_optimizer, l1=0.0, epochs=500, every=10):
-    """Full-batch training; returns the model, its optimizer and rows of
-    (epoch, training loss, test loss)."""
-    model = mlp([64, 128, 10], activation="relu", init="he_normal", rng=1)
+def train_model(make_optimizer, X, Y, train, test, l1=0.0, epochs=500, every=10):
+    """Full-batch training on the digits ``train``; returns the model, its optimizer and rows
+    of (epoch, training loss, test loss)."""
+    model = new_model()
     params = model.parameters()
     opt = make_optimizer(params)
     record = []
@@ -116,7 +127,7 @@ RUNS = {
     "Adam + L2": (lambda ps: optim.Adam(ps, lr=0.01, weight_decay=0.01), 0.0),
     "AdamW": (lambda ps: optim.AdamW(ps, lr=0.01, weight_decay=0.5), 0.0),
 }
-results = {name: train_model(make, l1) for name, (make, l1) in RUNS.items()}
+results = {name: train_model(make, X, Y, train, test, l1) for name, (make, l1) in RUNS.items()}
 
 
 def weights(model):
@@ -124,15 +135,26 @@ def weights(model):
     return np.concatenate([model[i].W.value.ravel() for i in (0, 2)])
 
 
-initial = weights(mlp([64, 128, 10], activation="relu", init="he_normal", rng=1))
-print(f"weight norm ||W|| at initialization: {np.linalg.norm(initial):.2f}")
+def summary(model, record, X, labels, test):
+    """The numbers of one row of the table below."""
+    w = weights(model)
+    return {
+        "train": record[-1, 1],
+        "test": record[-1, 2],
+        "best test": record[:, 2].min(),
+        "accuracy": np.mean(model.forward(X[test]).argmax(axis=1) == labels[test]),
+        "norm": np.linalg.norm(w),
+        "small": np.mean(np.abs(w) < 1e-3),
+    }
+
+
+print(f"weight norm ||W|| at initialization: {np.linalg.norm(weights(new_model())):.2f}")
 print(f"{'':10s} {'train':>7s} {'test':>6s} {'(best)':>7s} {'acc':>6s} {'||W||':>6s} |w|<1e-3")
 for name, (model, _, record) in results.items():
-    acc = np.mean(model.forward(X[test]).argmax(axis=1) == labels[test])
-    w = weights(model)
+    row = summary(model, record, X, labels, test)
     print(
-        f"{name:10s} {record[-1, 1]:7.4f} {record[-1, 2]:6.3f} {record[:, 2].min():7.3f} "
-        f"{acc:6.1%} {np.linalg.norm(w):6.2f} {np.mean(np.abs(w) < 1e-3):9.1%}"
+        f"{name:10s} {row['train']:7.4f} {row['test']:6.3f} {row['best test']:7.3f} "
+        f"{row['accuracy']:6.1%} {row['norm']:6.2f} {row['small']:9.1%}"
     )
 
 # %%
@@ -177,12 +199,19 @@ plt.show()
 # (``opt.state[p].exp_avg_sq`` divided by :math:`1 - \beta_2^t`): where it is large the
 # penalty is weak, where it is small the penalty is strong. AdamW's shrink
 # :math:`(1 - \eta\lambda')` is the same for every weight.
+
+
+def adam_divisors(model, opt):
+    """sqrt(v_hat) of every weight (not bias), from Adam's state (beta_2 = 0.999)."""
+    divisors = []
+    for layer in (model[0], model[2]):
+        state = opt.state[layer.W]
+        divisors.append(np.sqrt(state.exp_avg_sq / (1 - 0.999**state.step)).ravel())
+    return np.concatenate(divisors)
+
+
 model, adam_l2, _ = results["Adam + L2"]
-divisors = []
-for layer in (model[0], model[2]):
-    state = adam_l2.state[layer.W]
-    divisors.append(np.sqrt(state.exp_avg_sq / (1 - 0.999**state.step)).ravel())
-low, median, high = np.percentile(np.concatenate(divisors), [5, 50, 95])
+low, median, high = np.percentile(adam_divisors(model, adam_l2), [5, 50, 95])
 print(
     f"Adam + L2 divides the L2 term by sqrt(v_hat): 5% {low:.1e}, 50% {median:.1e}, 95% {high:.1e}"
 )

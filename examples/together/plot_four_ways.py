@@ -35,8 +35,14 @@ from gradlab import mlp, optim
 from gradlab.datasets import load_digits
 from gradlab.training import fit
 
-X, _, labels = load_digits()
-X_train, y_train, X_test, y_test = X[:1000], labels[:1000], X[1000:], labels[1000:]
+
+def train_test_digits(n_train=1000):
+    """The first ``n_train`` digits and their labels to train on, the rest to test on."""
+    X, _, labels = load_digits()
+    return X[:n_train], labels[:n_train], X[n_train:], labels[n_train:]
+
+
+X_train, y_train, X_test, y_test = train_test_digits()
 
 RECIPES = {
     "sigmoid, N(0, 1), SGD": ("sigmoid", "normal", lambda ps: optim.SGD(ps, lr=0.02)),
@@ -46,8 +52,13 @@ RECIPES = {
 }
 
 
-def train(activation, init, make_optimizer, epochs=40):
-    model = mlp([64, *[32] * 10, 10], activation=activation, init=init, rng=0)
+def network(activation, init):
+    """64 inputs, ten hidden layers of 32 units, 10 outputs; weights drawn from seed 0."""
+    return mlp([64, *[32] * 10, 10], activation=activation, init=init, rng=0)
+
+
+def train(activation, init, make_optimizer, X_train, y_train, epochs=40):
+    model = network(activation, init)
     history = fit(
         model,
         X_train,
@@ -61,7 +72,7 @@ def train(activation, init, make_optimizer, epochs=40):
     return model, history
 
 
-results = {name: train(*recipe) for name, recipe in RECIPES.items()}
+results = {name: train(*recipe, X_train, y_train) for name, recipe in RECIPES.items()}
 
 # %%
 # Final losses, accuracies and gradient ratios
@@ -69,11 +80,22 @@ results = {name: train(*recipe) for name, recipe in RECIPES.items()}
 # ``grad_norms[e, l]`` is the norm of layer :math:`l`'s weight gradient averaged over the
 # updates of epoch :math:`e`; the ratio compares the first Dense layer with the last (output)
 # one.
+
+
+def accuracy(model, X, labels):
+    """The fraction of the digits whose largest logit is the right class."""
+    return np.mean(model.forward(X).argmax(axis=1) == labels)
+
+
+def first_last_ratio(history):
+    """Per epoch, the first Dense layer's gradient norm over the last one's."""
+    return history.grad_norms[:, 0] / history.grad_norms[:, -1]
+
+
 print(f"{'':22s} {'loss':>7s} {'test acc':>9s} {'first/last, epoch 1':>20s} {'epoch 40':>9s}")
 for name, (model, history) in results.items():
-    accuracy = np.mean(model.forward(X_test).argmax(axis=1) == y_test)
-    ratio = history.grad_norms[:, 0] / history.grad_norms[:, -1]
-    print(f"{name:22s} {history.loss[-1]:7.4f} {accuracy:9.1%} {ratio[0]:20.3f} {ratio[-1]:9.3f}")
+    acc, ratio = accuracy(model, X_test, y_test), first_last_ratio(history)
+    print(f"{name:22s} {history.loss[-1]:7.4f} {acc:9.1%} {ratio[0]:20.3f} {ratio[-1]:9.3f}")
 
 # %%
 # Saturation at initialization
@@ -85,8 +107,7 @@ from gradlab.diagnostics import saturated_fraction
 
 for name in ("sigmoid, N(0, 1), SGD", "tanh, Xavier, SGD"):
     activation, init, _ = RECIPES[name]
-    fresh = mlp([64, *[32] * 10, 10], activation=activation, init=init, rng=0)
-    fractions = saturated_fraction(fresh, X_train)
+    fractions = saturated_fraction(network(activation, init), X_train)
     print(
         f"{name}: saturated per hidden layer {fractions.min():.0%} to {fractions.max():.0%}, "
         f"mean {fractions.mean():.0%}"

@@ -57,11 +57,21 @@ def random_chains(depths=range(1, 31), n_chains=2000):
     return np.array(grads)
 
 
+def decades_per_layer(depths, values):
+    """Slope of the straight line fitted to log10(values) against depth."""
+    return np.polyfit(depths, np.log10(values), 1)[0]
+
+
+def share_above_quarter_power(depths, grads):
+    """Per depth L, the share of chains whose |dJ/dw_1| lies above (1/4)^L."""
+    return np.mean(grads > 0.25 ** depths[:, None], axis=1)
+
+
 depths = np.arange(1, 31)
 grads = random_chains(depths)
 median = np.median(grads, axis=1)
-slope = np.polyfit(depths, np.log10(median), 1)[0]
-above = np.mean(grads > 0.25 ** depths[:, None], axis=1)
+slope = decades_per_layer(depths, median)
+above = share_above_quarter_power(depths, grads)
 print(f"median |dJ/dw1| at depth 1, 10, 30: {median[0]:.2g}, {median[9]:.2g}, {median[29]:.2g}")
 print(f"slope: {slope:.2f} decades per layer, a factor of {10**slope:.3f} per layer")
 print(f"the (1/4)^L line falls by a factor of 0.25 per layer ({np.log10(0.25):.2f} decades)")
@@ -103,13 +113,20 @@ ax.legend()
 # :math:`a_l = 0.5`). Now every factor is :math:`w\,\sigma'(0) = 100/4 = 25`, and the
 # gradient explodes, :math:`\partial J/\partial w_1 = (a_L - y)\, a_0\, \tfrac14\,
 # 25^{L-1}`.
+
+
+def exploding_chain(depths, w=100.0):
+    """|dJ/dw_1| of one chain per depth with every w_l = w, b_l = -w/2 and input 0.5."""
+    return np.array(
+        [
+            chain_gradient(np.full((depth, 1), w), np.full((depth, 1), -w / 2), x=0.5)[0]
+            for depth in depths
+        ]
+    )
+
+
 exploding_depths = np.arange(1, 11)
-exploding = np.array(
-    [
-        chain_gradient(np.full((depth, 1), 100.0), np.full((depth, 1), -50.0), x=0.5)[0]
-        for depth in exploding_depths
-    ]
-)
+exploding = exploding_chain(exploding_depths)
 formula = 0.5 * 0.5 * 0.25 * 25.0 ** (exploding_depths - 1)
 print("|dJ/dw1| for L = 1..10:", np.array2string(exploding, precision=3))
 print(f"factor per layer: {exploding[-1] / exploding[-2]:.1f}")
@@ -132,10 +149,24 @@ print(
 # :math:`\tfrac{2}{|w|} \ln\big(\tfrac{|w|}{2}(1 + \sqrt{1 - 4/|w|}) - 1\big)`).
 from gradlab.activations import sigmoid
 
-a = np.linspace(0.0, 1.0, 200_001)
-w = 100.0
-window = np.count_nonzero(w * sigmoid.derivative(w * a - w / 2) >= 1.0) * (a[1] - a[0])
-nielsen = 2 / w * np.log(w / 2 * (1 + np.sqrt(1 - 4 / w)) - 1)
+
+def layer_factor(w, a):
+    """The factor |w sigma'(w a + b)| of a unit with weight w > 0 and bias b = -w/2."""
+    return w * sigmoid.derivative(w * a - w / 2)
+
+
+def window_width(w, a):
+    """Width of the inputs a (an even grid) whose factor is at least 1."""
+    return np.count_nonzero(layer_factor(w, a) >= 1.0) * (a[1] - a[0])
+
+
+def nielsen_window(w):
+    """Nielsen's formula for that width."""
+    return 2 / w * np.log(w / 2 * (1 + np.sqrt(1 - 4 / w)) - 1)
+
+
+INPUTS = np.linspace(0.0, 1.0, 200_001)  # the inputs a of one unit
+window, nielsen = window_width(100.0, INPUTS), nielsen_window(100.0)
 print(
     f"peak factor |w|/4 for w = 1, 4, 100: "
     f"{', '.join(f'{v * sigmoid.derivative(0.0):g}' for v in (1, 4, 100))}"
@@ -153,8 +184,7 @@ ax_grow.set_ylabel(r"$|\partial J / \partial w_1|$")
 ax_grow.set_title(r"$w = 100$, every $z_l = 0$")
 ax_grow.legend()
 for weight in (1.0, 4.0, 100.0):
-    factor = weight * sigmoid.derivative(weight * a - weight / 2)
-    ax_window.plot(a, factor, label=f"w = {weight:g}")
+    ax_window.plot(INPUTS, layer_factor(weight, INPUTS), label=f"w = {weight:g}")
 ax_window.axhline(1.0, color="k", lw=0.8, ls=":")
 ax_window.set_yscale("log")
 ax_window.set_ylim(1e-3, 50)
