@@ -7,6 +7,7 @@ backend), so ``torch==2.13.0`` resolves to the CPU wheel that lies on this machi
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import nox
@@ -17,10 +18,28 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 nox.options.default_venv_backend = "virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "tests", "doctests", "oracle", "docs"]
+nox.options.sessions = ["lint", "tests", "doctests", "oracle", "docs", "browser", "repro"]
 
 # One BLAS thread per process: the machine has two cores and sphinx-gallery/pytest fork.
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def source_date_epoch() -> str:
+    """``SOURCE_DATE_EPOCH`` for the site: the caller's, else the last commit's time, else fixed.
+
+    Sphinx takes the copyright year from it, and sphinx-gallery leaves out run times when it is
+    set: two builds of one commit are then byte-identical (``nox -s repro`` checks that).
+    """
+    if value := os.environ.get("SOURCE_DATE_EPOCH"):
+        return value
+    try:
+        last_commit = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=ROOT, capture_output=True, text=True, timeout=30, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        last_commit = ""
+    return last_commit if last_commit.isdigit() else "1767225600"  # 2026-01-01 00:00 UTC
 
 
 def install(session: nox.Session, *groups: str, editable: bool = False) -> None:
@@ -96,6 +115,54 @@ def docs(session: nox.Session) -> None:
         env["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"]
     build = ["sphinx-build", "-W", "--keep-going", "-b", "html", "-d", "docs/_build/doctrees"]
     build += ["docs", "docs/_build/html"]
-    session.run(*build, *session.posargs, env=env)
+    # SOURCE_DATE_EPOCH for the build only: test_docs_offline's own small build checks the
+    # execution-times page, which sphinx-gallery leaves out when it is set.
+    session.run(*build, *session.posargs, env={**env, "SOURCE_DATE_EPOCH": source_date_epoch()})
     docs_tests = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("tests/test_docs_*.py"))
     session.run("pytest", *docs_tests, env=env)
+
+
+# The site build of `docs`, and the environment of every site build (same SOURCE_DATE_EPOCH and
+# flags, so that `browser` reuses what `docs` built instead of starting over).
+SITE_BUILD = ["sphinx-build", "-W", "--keep-going", "-d", "docs/_build/doctrees", "docs"]
+
+
+def site_env() -> dict[str, str]:
+    return {
+        **THREADS,
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "SOURCE_DATE_EPOCH": source_date_epoch(),
+    }
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """The site as readers meet it, in headless Chromium (``apt-get install chromium``).
+
+    Builds the site into docs/_build/html (incrementally: an up-to-date site is reused), runs
+    Sphinx's linkcheck with every external URL ignored (listed, never fetched), then
+    tests/browser: every page served on 127.0.0.1 and walked by Chromium through Playwright, the
+    site from file://, search, the downloads run in a fresh environment, internal links and
+    anchors. Screenshots and reports go to browser-artifacts/.
+    """
+    session.env["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"  # the OS's Chromium, never Playwright's
+    install(session, "docs", "browser", "test", editable=True)
+    env = site_env()
+    session.run(*SITE_BUILD, "-b", "html", "docs/_build/html", env=env)
+    ignore_external = ["-D", "linkcheck_ignore=^https?://"]  # listed in output.json, not fetched
+    session.run(*SITE_BUILD, "-b", "linkcheck", *ignore_external, "docs/_build/linkcheck", env=env)
+    session.run(
+        "pytest",
+        "tests/browser",
+        "--ignore=tests/browser/test_reproducible.py",
+        *session.posargs,
+        env={**env, "GRADLAB_SITE_TESTS": "1"},
+    )
+
+
+@nox.session
+def repro(session: nox.Session) -> None:
+    """Two clean builds of the site from the same sources are byte-identical (slow: two builds)."""
+    install(session, "docs", "test", editable=True)
+    env = {**site_env(), "GRADLAB_SITE_TESTS": "1"}
+    session.run("pytest", "tests/browser/test_reproducible.py", "-s", *session.posargs, env=env)

@@ -11,7 +11,9 @@ Local extensions live in ``docs/_ext``:
   MathJax, and checks the build;
 * ``gradlab_terminology``: the glossary, generated from ``terminology.toml``;
 * ``gradlab_reference``: documents each public name once, where it is defined;
-* ``gradlab_gallery``: the gallery's scraper and per-example seeding, named by string below.
+* ``gradlab_gallery``: the gallery's scraper and per-example seeding, named by string below;
+* ``gradlab_reproducible``: two clean builds give byte-identical files (zips, notebook outputs);
+* ``gradlab_from_disk``: search works on the site opened from disk (``file://``) too.
 """
 
 # sphinx-gallery renders every figure with matplotlib's Agg backend and stops the build if
@@ -20,6 +22,7 @@ import matplotlib
 
 matplotlib.use("agg")
 
+import os
 import sys
 from pathlib import Path
 
@@ -53,6 +56,8 @@ extensions = [
     "gradlab_offline",
     "gradlab_reference",
     "gradlab_terminology",
+    "gradlab_reproducible",
+    "gradlab_from_disk",
 ]
 
 templates_path = ["_templates"]
@@ -131,6 +136,11 @@ sphinx_gallery_conf = {
     "image_scrapers": ("gradlab_gallery.matplotlib_png",),
     "reset_modules": ("matplotlib", "gradlab_gallery.seed_numpy"),
     "remove_config_comments": True,
+    # Reproducible pages: the repr of a matplotlib object an example ends a block with (e.g.
+    # ax.legend()) is noise with a memory address in it, and with SOURCE_DATE_EPOCH set (as
+    # `nox -s docs` does) the per-example run time is left out like sg_execution_times.
+    "ignore_repr_types": r"matplotlib\.",
+    "min_reported_time": float("inf") if os.environ.get("SOURCE_DATE_EPOCH") else 0,
     "download_all_examples": True,
     "show_memory": False,
     # Examples run one after another in the Sphinx process; they are small, and a loky pool on

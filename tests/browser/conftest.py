@@ -1,0 +1,109 @@
+"""Fixtures of the site tests: the built site, a local server for it, and headless Chromium.
+
+These tests look at the site the way readers meet it: every page in a real browser, the
+downloads run, the links resolve, two clean builds are byte-identical. They need a built site,
+Debian's Chromium (``apt-get install chromium``) and Playwright for Python (never its own
+browser download), so they are collected only when ``GRADLAB_SITE_TESTS`` is set, as
+``nox -s browser`` and ``nox -s repro`` do. By hand::
+
+    GRADLAB_SITE_TESTS=1 pytest tests/browser --ignore=tests/browser/test_reproducible.py
+
+Environment: ``GRADLAB_SITE`` (the built site, default ``docs/_build/html``),
+``GRADLAB_LINKCHECK`` (Sphinx's linkcheck output, default ``docs/_build/linkcheck``),
+``GRADLAB_ARTIFACTS`` (screenshots and reports, default ``browser-artifacts``) and
+``GRADLAB_CHROMIUM`` (default ``/usr/bin/chromium``).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+if not os.environ.get("GRADLAB_SITE_TESTS"):
+    collect_ignore_glob = ["*.py"]
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from sitecheck import env_path, site_dir
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The built HTML site (``GRADLAB_SITE``)."""
+    path = site_dir()
+    if not (path / "index.html").is_file():
+        pytest.fail(f"no built site in {path}: run `nox -s docs` (or `nox -s browser`)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots and reports go (``browser-artifacts/``, gitignored, kept by CI)."""
+    path = env_path("GRADLAB_ARTIFACTS", "browser-artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that closes a page mid-download drops the connection: not a site problem.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture(scope="session")
+def server(site: Path) -> Iterator[str]:
+    """``http://127.0.0.1:<free port>/``, serving the site from a thread."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium, driven by Playwright (which downloads no browser)."""
+    from playwright import sync_api
+
+    chromium = Path(os.environ.get("GRADLAB_CHROMIUM", "/usr/bin/chromium"))
+    if not chromium.is_file():
+        pytest.fail(
+            f"no Chromium at {chromium}: install it from the OS packages "
+            "(`apt-get install chromium` on Debian/Ubuntu) or set GRADLAB_CHROMIUM"
+        )
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()

@@ -1,0 +1,331 @@
+"""Helpers of the site tests: the pages of a built site, its links, and one browser visit.
+
+Nothing here starts a browser; the Playwright objects come from the tests' fixtures.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).parents[2]
+
+
+def env_path(variable: str, default: str) -> Path:
+    """A path from the environment, relative to the repository unless absolute."""
+    return (ROOT / os.environ.get(variable, default)).resolve()
+
+
+def site_dir() -> Path:
+    """The built HTML site: ``GRADLAB_SITE``, by default ``docs/_build/html``."""
+    return env_path("GRADLAB_SITE", "docs/_build/html")
+
+
+# Folders of a built site that hold no pages (pydata-sphinx-theme puts a template fragment,
+# webpack-macros.html, into _static).
+NOT_PAGES = ("_static", "_sources", "_downloads", "_images", ".doctrees")
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the site, as a path relative to it (``auto_examples/index.html``)."""
+    return sorted(
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*.html")
+        if not set(path.relative_to(site).parts[:-1]) & set(NOT_PAGES)
+    )
+
+
+# -- links in the built HTML --------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    """The ids of one page and the URLs it links to or loads."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.urls: list[tuple[int, str, str]] = []  # (line, tag.attr, url)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value for name, value in attrs if value is not None}
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            self.ids.add(values["name"])
+        for attr in ("href", "src"):
+            if attr in values and tag in ("a", "link", "img", "script", "iframe", "source"):
+                self.urls.append((self.getpos()[0], f"{tag}.{attr}", values[attr]))
+
+
+@dataclass
+class LinkReport:
+    """Broken local links and anchors, and the external links, of a built site."""
+
+    broken: list[str] = field(default_factory=list)
+    external: dict[str, set[str]] = field(default_factory=dict)  # url -> pages linking to it
+    checked: int = 0
+
+
+def check_links(site: Path) -> LinkReport:
+    """Every local ``href``/``src`` in every page resolves to a file, every ``#anchor`` to an id.
+
+    External links (``http:``, ``https:``, ``mailto:``, ...) are listed, not fetched.
+    """
+    report = LinkReport()
+    parsed: dict[Path, _Links] = {}
+
+    def parse(path: Path) -> _Links:
+        if path not in parsed:
+            links = _Links()
+            links.feed(path.read_text(encoding="utf-8", errors="replace"))
+            links.close()
+            parsed[path] = links
+        return parsed[path]
+
+    for page in site_pages(site):
+        source = site / page
+        for line, where, url in parse(source).urls:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("//"):
+                if parts.scheme not in ("data", "javascript"):
+                    report.external.setdefault(url, set()).add(page)
+                continue
+            report.checked += 1
+            target = source if not parts.path else (source.parent / unquote(parts.path))
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.resolve().is_relative_to(site.resolve()):
+                report.broken.append(f"{page}:{line}: {where}={url}: points outside the site")
+            elif not target.is_file():
+                report.broken.append(f"{page}:{line}: {where}={url}: no such file")
+            elif parts.fragment and target.suffix == ".html":
+                anchor = unquote(parts.fragment)
+                if anchor not in parse(target).ids:
+                    report.broken.append(f"{page}:{line}: {where}={url}: no id {anchor!r}")
+    return report
+
+
+# -- one page in the browser ------------------------------------------------------------------
+
+
+@dataclass
+class Visit:
+    """What loading one page did besides rendering it."""
+
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return (
+            [f"console error: {m}" for m in self.console_errors]
+            + [f"failed request: {r}" for r in self.failed_requests]
+            + [f"request to another host: {u}" for u in self.external_requests]
+        )
+
+
+class Tab:
+    """Opens pages in one browser context; requests to other hosts are recorded and aborted."""
+
+    def __init__(self, context: Any, is_local: Callable[[str], bool]) -> None:
+        self.context = context
+        self.is_local = is_local
+        self.visit: Visit | None = None
+        context.route("**/*", self._route)
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if self.is_local(url):
+            route.continue_()
+            return
+        if self.visit is not None:
+            self.visit.external_requests.append(url)
+        route.abort("blockedbyclient")
+
+    def open(self, url: str) -> tuple[Any, Visit]:
+        """Load ``url`` in a new page (until its ``load`` event); watch what goes wrong."""
+        visit = self.visit = Visit(url)
+        page = self.context.new_page()
+
+        def on_console(message: Any) -> None:
+            if message.type == "error":
+                location = message.location or {}
+                where = f" ({location.get('url', '')}:{location.get('lineNumber', '')})"
+                visit.console_errors.append(message.text + (where if location else ""))
+
+        def on_failed(request: Any) -> None:
+            if request.url not in visit.external_requests:
+                visit.failed_requests.append(f"{request.url}: {request.failure}")
+
+        def on_response(response: Any) -> None:
+            if response.status >= 400:
+                visit.failed_requests.append(f"{response.url}: HTTP {response.status}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught {error}"))
+        page.on("requestfailed", on_failed)
+        page.on("response", on_response)
+        page.goto(url, wait_until="load")
+        return page, visit
+
+
+def is_local_to(origin: str) -> Callable[[str], bool]:
+    """A predicate: the URL is on ``origin`` (``http://127.0.0.1:8000/``) or inline data."""
+    netloc = urlsplit(origin).netloc
+
+    def is_local(url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return True
+        if origin.startswith("file:"):
+            return parts.scheme == "file"
+        return parts.scheme in ("http", "https") and parts.netloc == netloc
+
+    return is_local
+
+
+# Run in the page after its load event: waits for MathJax's first typeset, the fonts and every
+# image, then reports what did not render.
+RENDER_CHECK = r"""
+async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  await document.fonts.ready;
+  const images = Array.from(document.images);
+  for (const img of images) img.loading = "eager";
+  await Promise.all(images.map((img) => img.complete ? null : new Promise((done) => {
+    img.addEventListener("load", done);
+    img.addEventListener("error", done);
+  })));
+  const brokenImages = images.filter((img) => !(img.naturalWidth > 0))
+    .map((img) => img.getAttribute("src"));
+
+  // Math: every element Sphinx marks as math holds MathJax's output and no TeX error.
+  const maths = Array.from(document.querySelectorAll(".math"));
+  const unrendered = maths.filter((el) => !el.querySelector("mjx-container"))
+    .map((el) => el.textContent.trim().slice(0, 80));
+  const texErrors = Array.from(document.querySelectorAll("mjx-merror"))
+    .map((el) => el.getAttribute("data-mjx-error") || el.textContent.slice(0, 80));
+
+  // Raw TeX left in the text a reader sees (code is allowed to show TeX).
+  const skip = "pre, code, kbd, samp, script, style, textarea, mjx-container, .highlight";
+  const commands = ["frac", "sqrt", "sum", "prod", "sigma", "partial", "nabla", "cdot", "odot",
+                    "mathbf", "mathrm", "operatorname", "begin", "end"].join("|");
+  const tex = new RegExp(String.raw`\\\(|\\\)|\\\[|\\\]|\$\$|\\(?:${commands})(?![a-zA-Z])`);
+  const rawTex = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest(skip)) continue;
+    const match = tex.exec(node.data);
+    if (match) {
+      const at = Math.max(0, match.index - 30);
+      rawTex.push(node.data.slice(at, match.index + 50).replace(/\s+/g, " ").trim());
+    }
+  }
+  return {
+    theme: document.documentElement.dataset.theme || "",
+    title: document.title,
+    mathjax: Boolean(window.MathJax && MathJax.startup),
+    maths: maths.length,
+    containers: document.querySelectorAll("mjx-container").length,
+    unrendered, texErrors, rawTex, brokenImages,
+    images: images.length,
+  };
+}
+"""
+
+FIGURES = ", ".join(
+    f".bd-content {selector}"
+    for selector in (
+        "img.sphx-glr-single-img",
+        "img.sphx-glr-multi-img",
+        ".sphx-glr-thumbcontainer img",
+        "figure img",
+        "div.cell_output img",
+        "div.output img",
+    )
+)
+
+# For each figure image: its own CSS filter, the filters of its ancestors, and the first
+# non-transparent background colour behind it (its own or an ancestor's).
+FIGURE_STYLES = r"""
+(selector) => Array.from(document.querySelectorAll(selector)).map((img) => {
+  const filters = [];
+  let background = null;
+  for (let el = img; el; el = el.parentElement) {
+    const style = getComputedStyle(el);
+    if (style.filter && style.filter !== "none") filters.push(style.filter);
+    if (background === null) {
+      const rgba = style.backgroundColor.match(/[\d.]+/g).map(Number);
+      if (rgba.length === 3 || rgba[3] > 0) background = rgba;
+    }
+  }
+  return {src: img.getAttribute("src"), filter: getComputedStyle(img).filter,
+          filters, background};
+})
+"""
+
+
+def luminance(rgb: Iterable[float]) -> float:
+    """Relative luminance (WCAG) of an sRGB colour with 0-255 channels."""
+
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in list(rgb)[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def figure_problems(figures: list[dict[str, Any]]) -> list[str]:
+    """Dark mode: every figure on a light card, with no filter inverting or dimming it."""
+    problems = []
+    for fig in figures:
+        src = fig["src"]
+        if fig["filter"] != "none":
+            problems.append(f"figure {src}: CSS filter {fig['filter']!r}")
+        if inverting := [f for f in fig["filters"] if "invert" in f]:
+            problems.append(f"figure {src}: an ancestor inverts it ({inverting[0]!r})")
+        background = fig["background"]
+        if background is None or luminance(background) < 0.8:
+            problems.append(f"figure {src}: background {background} is not a light card")
+    return problems
+
+
+SEARCH_DONE = r"""
+() => /Search finished|did not match/.test(
+  (document.querySelector("#search-results .search-summary") || {}).textContent || "")
+"""
+
+
+def search_results(page: Any) -> list[str]:
+    """Wait for Sphinx's search (search.html?q=...) to finish; the titles of its results."""
+    page.wait_for_function(SEARCH_DONE, timeout=30_000)
+    return [a.text_content() or "" for a in page.query_selector_all("ul.search > li > a")]
+
+
+# True when the page's font (or a system fallback) has glyphs for ``text``: drawn on a canvas,
+# it differs from the same number of characters no font has (which all draw as empty boxes).
+HAS_GLYPHS = r"""
+(text) => {
+  const font = getComputedStyle(document.body).fontFamily;
+  const draw = (s) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 400;
+    canvas.height = 60;
+    const context = canvas.getContext("2d");
+    context.font = `32px ${font}`;
+    context.fillText(s, 0, 45);
+    return canvas.toDataURL();
+  };
+  return draw(text) !== draw(Array.from(text).map(() => "\u{10FFFD}").join(""));
+}
+"""

@@ -1,0 +1,208 @@
+"""Two clean builds of the site from the same sources are byte-identical (``nox -s repro``).
+
+The sources (what git tracks, plus new files it does not ignore) are copied twice into
+temporary directories, and each copy is built from scratch, both at once, with the same
+``SOURCE_DATE_EPOCH`` and ``-d`` outside the HTML. Every file of the two sites (pages, figures,
+downloads, search index, static files) must be identical; the test names those that differ and
+shows the first difference of each.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from sitecheck import ROOT
+
+# Generated at build time; a clean build starts without them.
+NOT_SOURCES = shutil.ignore_patterns(
+    "_build", "auto_examples", "generated", "sg_execution_times.rst", "__pycache__", ".*"
+)
+BUILD_TIMEOUT = 1800  # seconds, per build; one takes one to three minutes on two cores
+
+
+def source_files(root: Path) -> list[str]:
+    """The files of the checkout a fresh clone would have, plus new files git would add."""
+    result = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=root, capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
+    return [name for name in result.stdout.decode().split("\0") if name]
+
+
+def copy_sources(root: Path, target: Path) -> None:
+    """Copy the sources of ``root`` into ``target`` (git's view when it is a checkout)."""
+    if (root / ".git").exists() and shutil.which("git"):
+        for name in source_files(root):
+            source = root / name
+            if source.is_file():  # tracked but deleted in the work tree: skip
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target / name)
+    else:
+        shutil.copytree(root, target, ignore=NOT_SOURCES)
+
+
+def start_build(tree: Path, out: Path, log: Path) -> subprocess.Popen[bytes]:
+    """``sphinx-build`` of ``tree/docs`` into ``out``, as ``nox -s docs`` runs it."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tree / "src"),  # this copy's gradlab, in Sphinx and in the kernels
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600"),
+    }
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html",
+               "-d", str(out.parent / "doctrees"), str(tree / "docs"), str(out)]  # fmt: skip
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            command, cwd=tree, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+
+
+def all_files(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+
+
+def first_difference(a: Path, b: Path) -> str:
+    """Where two differing files first differ, with a little context on each side."""
+    data_a, data_b = a.read_bytes(), b.read_bytes()
+    if a.suffix == ".zip":
+        with zipfile.ZipFile(a) as zip_a, zipfile.ZipFile(b) as zip_b:
+            entries_a = {
+                i.filename: (i.date_time, i.external_attr, i.CRC) for i in zip_a.infolist()
+            }
+            entries_b = {
+                i.filename: (i.date_time, i.external_attr, i.CRC) for i in zip_b.infolist()
+            }
+        names = sorted(n for n in entries_a.keys() | entries_b.keys()
+                       if entries_a.get(n) != entries_b.get(n))  # fmt: skip
+        if names:
+            name = names[0]
+            return (
+                f"zip entry {name}: (date, mode, crc) {entries_a.get(name)}, {entries_b.get(name)}"
+            )
+        return "zip: same entries, in another order or with other headers"
+    at = next(
+        (i for i, (x, y) in enumerate(zip(data_a, data_b, strict=False)) if x != y),
+        min(len(data_a), len(data_b)),
+    )
+    try:
+        text_a, text_b = data_a.decode("utf-8"), data_b.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"binary, {len(data_a)} vs {len(data_b)} bytes, first difference at byte {at}"
+    line = data_a.count(b"\n", 0, at) + 1
+    char = len(data_a[:at].decode("utf-8", errors="ignore"))
+    context = [repr(t[max(0, char - 60) : char + 60]) for t in (text_a, text_b)]
+    return f"line {line}:\n        {context[0]}\n        {context[1]}"
+
+
+def compare_sites(a: Path, b: Path) -> list[str]:
+    """Every file that is in one site only or differs between the two, with how."""
+    files_a, files_b = all_files(a), all_files(b)
+    problems = [f"only in the first build: {f}" for f in sorted(files_a - files_b)]
+    problems += [f"only in the second build: {f}" for f in sorted(files_b - files_a)]
+    for name in sorted(files_a & files_b):
+        if not filecmp.cmp(a / name, b / name, shallow=False):
+            problems.append(f"differs: {name}\n      {first_difference(a / name, b / name)}")
+    return problems
+
+
+def test_two_clean_builds_are_identical(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    copy_sources(ROOT, first / "tree")
+    shutil.copytree(first / "tree", second / "tree")  # the same sources, even if ROOT changes
+    started = time.monotonic()
+    builds = [
+        (run, start_build(run / "tree", run / "html", run / "build.log"))
+        for run in (first, second)
+    ]
+    failed = []
+    for run, process in builds:
+        try:
+            code = process.wait(timeout=BUILD_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            code = -1
+        if code != 0:
+            log = (run / "build.log").read_text(encoding="utf-8", errors="replace")
+            warnings = [
+                line for line in log.splitlines() if re.search(r"\b(WARNING|ERROR):", line)
+            ]
+            failed.append(f"the build in {run} failed ({code}):\n    " + "\n    ".join(
+                warnings[-20:] or log.splitlines()[-20:]))  # fmt: skip
+    elapsed = time.monotonic() - started
+
+    site_a, site_b = first / "html", second / "html"
+    problems = compare_sites(site_a, site_b) if site_a.is_dir() and site_b.is_dir() else []
+    count = len(all_files(site_a)) if site_a.is_dir() else 0
+    print(f"two clean builds, side by side: {elapsed:.0f} s; {count} files compared")
+    report = failed + (
+        [f"{len(problems)} of {count} files differ:", *problems] if problems else []
+    )
+    assert not report, "\n  ".join(report)
+    assert not (site_a / ".doctrees").exists(), "doctrees inside the site: build with -d"
+    assert count > 100, f"only {count} files built"
+
+
+# -- the fixes in docs/_ext/gradlab_reproducible.py, on their own --------------------------------
+
+EXT = ROOT / "docs" / "_ext"
+
+
+def test_zips_are_rewritten_the_same_whatever_their_dates() -> None:
+    sys.path.insert(0, str(EXT))
+    from gradlab_reproducible import normalized_zip
+
+    def make(date: tuple[int, int, int, int, int, int], order: list[str]) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            for name in order:
+                archive.writestr(zipfile.ZipInfo(name, date_time=date), f"# {name}\n")
+        return out.getvalue()
+
+    first = make((2026, 11, 24, 11, 34, 26), ["b/plot_b.py", "a/plot_a.py"])
+    second = make((2027, 1, 2, 3, 4, 6), ["a/plot_a.py", "b/plot_b.py"])
+    assert first != second
+    date = (2026, 1, 1, 0, 0, 0)
+    assert normalized_zip(first, date) == normalized_zip(second, date)
+    with zipfile.ZipFile(io.BytesIO(normalized_zip(first, date))) as archive:
+        assert archive.namelist() == ["a/plot_a.py", "b/plot_b.py"]
+        assert {info.date_time for info in archive.infolist()} == {date}
+        assert archive.read("a/plot_a.py") == b"# a/plot_a.py\n"
+
+
+def test_notebook_outputs_lose_memory_addresses(tmp_path: Path) -> None:
+    """A real MyST-NB build: an executed cell's repr shows no address, before or after."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(EXT)!r})\n"
+        'extensions = ["myst_nb", "gradlab_reproducible"]\n'
+        'exclude_patterns = ["_build"]\nnb_execution_mode = "force"\n',
+        encoding="utf-8",
+    )
+    (docs / "index.md").write_text(
+        "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n"
+        "# Reprs\n\n```{code-cell} ipython3\nclass Layer:\n    pass\n\n[Layer(), 0x1F]\n```\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "html"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(docs), str(out)],
+        capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "[&lt;__main__.Layer&gt;, 31]" in page
+    assert not re.search(r"at 0x[0-9a-f]{4,}", page)
