@@ -7,7 +7,7 @@ ReLU units that never fire, and a finite-difference check that backpropagation i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -144,6 +144,24 @@ def layer_outputs(model: Sequential, X: ArrayLike) -> list[FloatArray]:
     return model._forward_trace(check_matrix(X, "X", model.in_features, owner="Sequential"))
 
 
+def _per_activation_layer(
+    model: Sequential,
+    X: ArrayLike,
+    names: tuple[str, ...],
+    statistic: Callable[[Activation, FloatArray], float],
+) -> FloatArray:
+    """``statistic(layer, output)`` for each top-level Activation layer named in ``names``."""
+    outputs = layer_outputs(_check_model(model), X)
+    return np.asarray(
+        [
+            statistic(layer, a)
+            for layer, a in zip(model, outputs, strict=True)
+            if isinstance(layer, Activation) and layer.name in names
+        ],
+        dtype=np.float64,
+    )
+
+
 def saturated_fraction(model: Sequential, X: ArrayLike, threshold: float = 0.05) -> FloatArray:
     r"""Fraction of saturated units in each sigmoid or tanh layer, for the batch ``X``.
 
@@ -169,14 +187,12 @@ def saturated_fraction(model: Sequential, X: ArrayLike, threshold: float = 0.05)
     True
     """
     threshold = check_unit_interval(threshold, "threshold")
-    model = _check_model(model)
-    fractions = []
-    for layer, a in zip(model, layer_outputs(model, X), strict=True):
-        if isinstance(layer, Activation) and layer.name in ("sigmoid", "tanh"):
-            peak = 0.25 if layer.name == "sigmoid" else 1.0
-            local = layer.function._from_output(a)
-            fractions.append(float(np.mean(local < threshold * peak)))
-    return np.asarray(fractions)
+    peak = {"sigmoid": 0.25, "tanh": 1.0}  # the largest derivative of each
+
+    def saturated(layer: Activation, a: FloatArray) -> float:
+        return float(np.mean(layer.function._from_output(a) < threshold * peak[layer.name]))
+
+    return _per_activation_layer(model, X, tuple(peak), saturated)
 
 
 def dead_fraction(model: Sequential, X: ArrayLike) -> FloatArray:
@@ -199,12 +215,11 @@ def dead_fraction(model: Sequential, X: ArrayLike) -> FloatArray:
     >>> dead_fraction(net, np.ones((8, 2)))
     array([1.])
     """
-    model = _check_model(model)
-    fractions = []
-    for layer, a in zip(model, layer_outputs(model, X), strict=True):
-        if isinstance(layer, Activation) and layer.name == "relu":
-            fractions.append(float(np.mean(np.all(a <= 0, axis=0))))
-    return np.asarray(fractions)
+
+    def dead(layer: Activation, a: FloatArray) -> float:
+        return float(np.mean(np.all(a <= 0, axis=0)))
+
+    return _per_activation_layer(model, X, ("relu",), dead)
 
 
 def input_jacobian(model: Sequential, x: ArrayLike) -> FloatArray:
