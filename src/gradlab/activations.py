@@ -36,8 +36,6 @@ __all__ = [
     "tanh",
 ]
 
-# Doctests of the activation objects (their docstrings live on instances).
-__test__: dict[str, str] = {}
 
 Fn = Callable[..., FloatArray]
 
@@ -346,13 +344,12 @@ array([[ 0.25, -0.25],
        [-0.25,  0.25]])
 """
 
-__test__.update(
-    {f.name: f.__doc__ or "" for f in (sigmoid, tanh, relu, leaky_relu, elu, identity, softmax)}
-)
-
 ACTIVATIONS: dict[str, ActivationFunction] = {
     f.name: f for f in (sigmoid, tanh, relu, leaky_relu, elu, identity, softmax)
 }
+
+# Doctests of the activation objects (their docstrings live on instances).
+__test__ = {name: f.__doc__ or "" for name, f in ACTIVATIONS.items()}
 
 
 def get(name: str | ActivationFunction) -> ActivationFunction:
