@@ -31,6 +31,7 @@ def test_dense_explicit_formulas():
     np.testing.assert_allclose(layer.W.grad, X.T @ delta)  # dW = h^T delta
     np.testing.assert_allclose(layer.b.grad, delta.sum(axis=0))
     np.testing.assert_allclose(dX, delta @ layer.W.value.T)  # delta W^T
+    layer.forward(X)
     layer.backward(delta)  # accumulates, as PyTorch
     np.testing.assert_allclose(layer.W.grad, 2 * X.T @ delta)
     layer.zero_grad()
@@ -118,8 +119,8 @@ def test_gradcheck_softmax_cross_entropy_and_batchnorm():
 
 def test_gradcheck_detects_a_wrong_backward():
     class Wrong(Activation):
-        def _backward(self, g, input_grad):
-            return 1.1 * super()._backward(g, input_grad)
+        def _backward(self, g, cache, input_grad):
+            return 1.1 * super()._backward(g, cache, input_grad)
 
     net = Sequential(Dense(3, 4, rng=0), Wrong("tanh"), Dense(4, 1, rng=1))
     rng = np.random.default_rng(0)
@@ -218,7 +219,7 @@ def test_bad_input():
         Dense(2, 3, init="kaiming")
     with pytest.raises(TypeError, match="floating dtype"):
         Dense(2, 3, dtype=int)
-    with pytest.raises(RuntimeError, match="before forward"):
+    with pytest.raises(RuntimeError, match="without a forward pass"):
         Dense(2, 3).backward(np.zeros((1, 3)))
     layer = Dense(2, 3)
     layer.forward(np.zeros((4, 2)))

@@ -128,6 +128,8 @@ def as_generator(rng: object) -> np.random.Generator:
     if rng is None:
         return np.random.default_rng()
     if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"rng must be a non-negative int seed, got {int(rng)}")
         return np.random.default_rng(int(rng))
     raise TypeError(
         f"rng must be None, an int seed or a numpy.random.Generator, got {type(rng).__name__}"
@@ -139,3 +141,54 @@ def check_callable(value: Any, name: str) -> Callable[..., Any]:
     if not callable(value):
         raise TypeError(f"{name} must be callable, got {type(value).__name__}")
     return value
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return ``value`` if it is a bool (or NumPy bool); strings such as "no" are refused."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def check_str(value: Any, name: str) -> str:
+    """Return ``value`` if it is a str."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    return value
+
+
+def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype[Any]:
+    """Return ``dtype`` as a floating NumPy dtype (float16, float32, float64)."""
+    if isinstance(dtype, bool) or dtype is None:
+        raise TypeError(f"{name} must be a floating dtype such as np.float32, got {dtype!r}")
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a floating dtype such as np.float32, got {dtype!r}"
+        ) from None
+    if resolved.kind != "f":
+        raise TypeError(f"{name} must be a floating dtype such as np.float32, got {resolved}")
+    return resolved
+
+
+def as_real_array(x: ArrayLike, name: str, *, allow_nonfinite: bool = False) -> FloatArray:
+    """Like :func:`as_float_array`, but refuse booleans, None and strings, naming ``name``.
+
+    A bool where a number belongs (``[True, False]`` as predictions) is a mistake more often
+    than a choice: it is refused with a hint to convert it explicitly.
+    """
+    if not isinstance(x, np.ndarray):
+        if x is None or isinstance(x, str | bytes):
+            raise TypeError(
+                f"{name} must be array-like of real numbers, got {type(x).__name__} {x!r:.40}"
+            )
+        try:
+            x = np.asarray(x)
+        except (TypeError, ValueError) as exc:  # ragged lists and the like
+            raise TypeError(f"{name} must be array-like of real numbers ({exc})") from None
+    if x.dtype.kind == "b":
+        raise TypeError(
+            f"{name} must hold numbers, got booleans (dtype bool); convert with .astype(float)"
+        )
+    return as_float_array(x, name, allow_nonfinite=allow_nonfinite)

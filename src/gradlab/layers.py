@@ -26,6 +26,7 @@ Every ``backward`` *accumulates* into ``Parameter.grad`` (``+=``), as PyTorch do
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
@@ -39,21 +40,53 @@ from ._validation import (
     FloatArray,
     as_float_array,
     as_generator,
+    check_bool,
     check_count,
+    check_float_dtype,
     check_matrix,
     check_positive,
     check_unit_interval,
 )
 from .parameter import Parameter
 
-__all__ = ["Activation", "BatchNorm", "Dense", "Layer", "Residual", "Sequential", "mlp"]
+__all__ = [
+    "Activation",
+    "BatchNorm",
+    "Dense",
+    "Layer",
+    "Residual",
+    "Sequential",
+    "mlp",
+    "preserved_state",
+]
 
 
 class Layer:
     """Base class: a differentiable map of a batch ``(n, features_in) -> (n, features_out)``.
 
-    Subclasses implement ``_forward(x)`` and ``_backward(grad_output, input_grad)`` on
-    validated arrays; the public :meth:`forward` and :meth:`backward` check their input once.
+    Subclasses implement ``_forward(x) -> (out, cache)`` and ``_backward(g, cache,
+    input_grad)`` on validated arrays; the public :meth:`forward` and :meth:`backward` check
+    their input once.
+
+    Notes
+    -----
+    **One cache per call.** Every call of a layer during a forward pass keeps its own cache
+    until the backward pass uses it, last in, first out, as the chain rule runs. A layer
+    object used twice in one :class:`Sequential` (one ``Activation("relu")`` after every
+    hidden layer, or one ``Dense`` applied twice: weight tying) therefore gets the gradients
+    PyTorch gives: each use backpropagates through its own input, and a shared weight
+    accumulates the gradients of both uses. Each cache serves one backward; a second
+    ``backward`` without a new ``forward`` raises, as PyTorch does without ``retain_graph``.
+
+    **A public forward starts a new pass.** :meth:`forward` drops the caches of an earlier
+    pass that was never backpropagated (of the layer and of the layers inside it), so a model
+    evaluated many times without ``backward`` keeps nothing.
+
+    **Nothing the caller holds aliases a cache.** :meth:`forward` copies its input and returns
+    a new array, so editing the output in place (``out -= y``) or refilling the input buffer
+    before ``backward`` leaves the gradients unchanged. We chose to prevent this rather than to
+    document it: NumPy code edits arrays in place routinely, and the two copies cost one pass
+    over the input and the output, little next to the matrix products.
     """
 
     training: bool = True
@@ -63,37 +96,81 @@ class Layer:
     out_features: int | None = None
 
     def forward(self, x: ArrayLike) -> FloatArray:
-        """Return the layer's output for a batch ``x`` of shape ``(n, in_features)``."""
-        return self._forward(check_matrix(x, "X", self.in_features, owner=type(self).__name__))
+        """Return the layer's output for a batch.
+
+        Parameters
+        ----------
+        x : array_like of shape (n, in_features)
+            The batch, one sample per row. It is copied: later edits do not reach the caches.
+
+        Returns
+        -------
+        ndarray of shape (n, out_features)
+            A new array, owned by the caller.
+        """
+        checked = check_matrix(x, "X", self.in_features, owner=type(self).__name__)
+        self._start_pass()
+        return self._call(np.array(checked, copy=True)).copy()
 
     __call__ = forward
 
     def backward(self, grad_output: ArrayLike, *, input_grad: bool = True) -> FloatArray | None:
-        """Accumulate parameter gradients and return ``dL/dx`` (``None`` if not ``input_grad``).
+        """Accumulate parameter gradients and return ``dL/dx``.
 
         Parameters
         ----------
-        grad_output : ndarray of shape (n, out_features)
+        grad_output : array_like of shape (n, out_features)
             :math:`\\partial L / \\partial \\text{output}` for the batch of the last forward.
         input_grad : bool, default True
             Whether to compute :math:`\\partial L / \\partial x`; a training loop does not need
             it for the first layer, and skipping it saves one matrix product.
+
+        Returns
+        -------
+        ndarray of shape (n, in_features) or None
+            :math:`\\partial L / \\partial x`, or ``None`` when ``input_grad`` is False.
+
+        Raises
+        ------
+        RuntimeError
+            If no forward pass is waiting for its backward.
         """
-        if not hasattr(self, "_cache"):
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        input_grad = check_bool(input_grad, "input_grad")
+        tape = self._pending()
+        if not tape:
+            raise RuntimeError(
+                f"{type(self).__name__}.backward called without a forward pass waiting for it: "
+                "each forward's cache serves one backward; call forward again"
+            )
         # Non-finite gradients are a phenomenon to observe (exploding gradients), not bad input.
         g = as_float_array(grad_output, "grad_output", allow_nonfinite=True)
-        expected = self._cache_shape()
+        expected = tape[-1][1]
         if g.shape != expected:
             raise ValueError(
                 f"{type(self).__name__}.backward expected grad_output of shape {expected} "
                 f"(the shape of the last output), got {g.shape}"
             )
-        return self._backward(g, input_grad)
+        return self._grad(g, input_grad)
 
     def parameters(self) -> list[Parameter]:
-        """The layer's trainable :class:`~gradlab.Parameter` objects, in a fixed order."""
+        """The layer's trainable parameters.
+
+        Returns
+        -------
+        list of Parameter
+            In a fixed order; a parameter shared by two places appears once.
+        """
         return []
+
+    def modules(self) -> Iterator[Layer]:
+        """Iterate over this layer and every layer inside it, depth first, each object once.
+
+        Yields
+        ------
+        Layer
+            ``self`` first, then the layers of containers in forward order.
+        """
+        yield self
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to zero."""
@@ -101,25 +178,137 @@ class Layer:
             p.zero_grad()
 
     def train(self, mode: bool = True) -> Layer:
-        """Switch training mode on (or off): it matters for :class:`BatchNorm`."""
-        self.training = mode
+        """Switch training mode on (or off): it matters for :class:`BatchNorm`.
+
+        Parameters
+        ----------
+        mode : bool, default True
+            True for training mode, False for evaluation mode.
+
+        Returns
+        -------
+        Layer
+            ``self``, so that calls chain.
+        """
+        self.training = check_bool(mode, "mode")
         return self
 
     def eval(self) -> Layer:
-        """Switch to evaluation mode (``train(False)``)."""
+        """Switch to evaluation mode (``train(False)``).
+
+        Returns
+        -------
+        Layer
+            ``self``, so that calls chain.
+        """
         return self.train(False)
 
+    # -- the cache tape: one entry (cache, output shape) per call not yet backpropagated
+    def _pending(self) -> list[tuple[Any, tuple[int, ...]]]:
+        tape: list[tuple[Any, tuple[int, ...]]] = self.__dict__.setdefault("_tape", [])
+        return tape
+
+    def _start_pass(self) -> None:
+        for layer in self.modules():
+            layer._pending().clear()
+
+    def _call(self, x: FloatArray) -> FloatArray:
+        """Forward on a validated array, keeping this call's cache for its backward."""
+        out, cache = self._forward(x)
+        self._pending().append((cache, out.shape))
+        return out
+
+    def _grad(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
+        """Backward through the most recent call not yet backpropagated."""
+        tape = self._pending()
+        if not tape:
+            raise RuntimeError(
+                f"{type(self).__name__}: backward reached a layer with no forward call left "
+                "to backpropagate through"
+            )
+        cache, _ = tape.pop()
+        return self._backward(g, cache, input_grad)
+
+    def _buffers(self) -> dict[str, FloatArray]:
+        """Non-trainable state a forward pass may change (BatchNorm's running statistics)."""
+        return {}
+
     # -- for subclasses
-    def _forward(self, x: FloatArray) -> FloatArray:
+    def _forward(self, x: FloatArray) -> tuple[FloatArray, Any]:
         raise NotImplementedError
 
-    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
+    def _backward(self, g: FloatArray, cache: Any, input_grad: bool) -> FloatArray | None:
         raise NotImplementedError
 
-    def _cache_shape(self) -> tuple[int, ...]:
-        return self._out_shape
 
-    _out_shape: tuple[int, ...]
+def _accumulate(p: Parameter, g: FloatArray) -> None:
+    """``p.grad += g`` (a gradient of ``None``, as after ``p.grad = None``, starts from ``g``)."""
+    if p.grad is None:
+        p.grad = np.array(g, dtype=p.value.dtype)
+    else:
+        p.grad += g
+
+
+@contextlib.contextmanager
+def preserved_state(model: Layer) -> Iterator[Layer]:
+    """Leave ``model`` exactly as it was, whatever the block does (measurements use this).
+
+    Restores every parameter's value and gradient (in place), every layer's training mode,
+    BatchNorm's running statistics and the caches waiting for a backward pass, also when the
+    block raises.
+
+    Parameters
+    ----------
+    model : Layer
+        The layer or network to preserve.
+
+    Yields
+    ------
+    Layer
+        ``model`` itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradlab import BatchNorm
+    >>> from gradlab.layers import preserved_state
+    >>> bn = BatchNorm(1)
+    >>> with preserved_state(bn):
+    ...     _ = bn.forward(np.array([[1.0], [3.0]]))
+    >>> bn.running_mean
+    array([0.])
+    """
+    if not isinstance(model, Layer):
+        raise TypeError(f"model must be a gradlab Layer, got {type(model).__name__}")
+    layers = list(model.modules())
+    params = {id(p): p for layer in layers for p in layer.parameters()}.values()
+    saved_params = [
+        (p, p.value, p.value.copy(), p.grad, None if p.grad is None else p.grad.copy())
+        for p in params
+    ]
+    saved_layers = [
+        (
+            layer,
+            layer.training,
+            list(layer._pending()),
+            {k: v.copy() for k, v in layer._buffers().items()},
+        )
+        for layer in layers
+    ]
+    try:
+        yield model
+    finally:
+        for p, value, value_copy, grad, grad_copy in saved_params:
+            value[...] = value_copy
+            p.value = value
+            if grad is not None and grad_copy is not None:
+                grad[...] = grad_copy
+            p.grad = grad
+        for layer, training, tape, buffers in saved_layers:
+            layer.training = training
+            layer._pending()[:] = tape
+            for k, v in buffers.items():
+                setattr(layer, k, v)
 
 
 class Dense(Layer):
@@ -176,10 +365,10 @@ class Dense(Layer):
         dtype: DTypeLike = np.float64,
     ) -> None:
         fan_in, fan_out = check_count(fan_in, "fan_in"), check_count(fan_out, "fan_out")
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"dtype must be a floating dtype, got {dtype}")
-        weights = np.asarray(_init.get(init)(fan_in, fan_out, rng=as_generator(rng)))
+        bias = check_bool(bias, "bias")
+        dtype = check_float_dtype(dtype)
+        initializer = _init.get(init)
+        weights = np.asarray(initializer(fan_in, fan_out, rng=as_generator(rng)))
         if weights.shape != (fan_in, fan_out):
             raise ValueError(
                 f"init returned shape {weights.shape}, expected (fan_in, fan_out) = "
@@ -189,18 +378,16 @@ class Dense(Layer):
         self.W = Parameter(weights.astype(dtype), name="W")
         self.b = Parameter(np.zeros(fan_out, dtype=dtype), name="b") if bias else None
 
-    def _forward(self, x: FloatArray) -> FloatArray:
-        self._cache = x
+    def _forward(self, x: FloatArray) -> tuple[FloatArray, Any]:
         out = x @ self.W.value
         if self.b is not None:
             out += self.b.value
-        self._out_shape = out.shape
-        return out
+        return out, x
 
-    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
-        self.W.grad += self._cache.T @ g
+    def _backward(self, g: FloatArray, x: FloatArray, input_grad: bool) -> FloatArray | None:
+        _accumulate(self.W, x.T @ g)
         if self.b is not None:
-            self.b.grad += g.sum(axis=0)
+            _accumulate(self.b, g.sum(axis=0))
         return g @ self.W.value.T if input_grad else None
 
     def parameters(self) -> list[Parameter]:
@@ -246,13 +433,12 @@ class Activation(Layer):
     def name(self) -> str:
         return self.function.name
 
-    def _forward(self, x: FloatArray) -> FloatArray:
-        self._cache = out = self.function._forward(x, **self.params)
-        self._out_shape = out.shape
-        return out
+    def _forward(self, x: FloatArray) -> tuple[FloatArray, Any]:
+        out = self.function._forward(x, **self.params)
+        return out, out
 
-    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
-        return self.function.backward(self._cache, g, **self.params)
+    def _backward(self, g: FloatArray, a: FloatArray, input_grad: bool) -> FloatArray | None:
+        return self.function.backward(a, g, **self.params) if input_grad else None
 
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v}" for k, v in self.params.items())
@@ -275,6 +461,9 @@ class BatchNorm(Layer):
     eps : float, default 1e-5
     momentum : float, default 0.1
         Weight of the new batch statistics in the running estimates, in [0, 1).
+    dtype : dtype, default float64
+        Floating dtype of the parameters and running statistics: a float32 network stays
+        float32 through this layer.
 
     Attributes
     ----------
@@ -306,16 +495,26 @@ class BatchNorm(Layer):
     (array([0.2]), array([1.1]))
     """
 
-    def __init__(self, features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
+    def __init__(
+        self,
+        features: int,
+        eps: float = 1e-5,
+        momentum: float = 0.1,
+        dtype: DTypeLike = np.float64,
+    ) -> None:
         self.in_features = self.out_features = check_count(features, "features")
         self.eps = check_positive(eps, "eps")
         self.momentum = check_unit_interval(momentum, "momentum")
-        self.gamma = Parameter(np.ones(features), name="gamma")
-        self.beta = Parameter(np.zeros(features), name="beta")
-        self.running_mean = np.zeros(features)
-        self.running_var = np.ones(features)
+        dtype = check_float_dtype(dtype)
+        self.gamma = Parameter(np.ones(features, dtype=dtype), name="gamma")
+        self.beta = Parameter(np.zeros(features, dtype=dtype), name="beta")
+        self.running_mean = np.zeros(features, dtype=dtype)
+        self.running_var = np.ones(features, dtype=dtype)
 
-    def _forward(self, x: FloatArray) -> FloatArray:
+    def _buffers(self) -> dict[str, FloatArray]:
+        return {"running_mean": self.running_mean, "running_var": self.running_var}
+
+    def _forward(self, x: FloatArray) -> tuple[FloatArray, Any]:
         n = x.shape[0]
         if self.training:
             if n < 2:
@@ -324,22 +523,20 @@ class BatchNorm(Layer):
                     f"got X of shape {x.shape}"
                 )
             mean, var = x.mean(axis=0), x.var(axis=0)
-            m = self.momentum
-            self.running_mean = (1 - m) * self.running_mean + m * mean
-            self.running_var = (1 - m) * self.running_var + m * var * (n / (n - 1))
+            m, dtype = self.momentum, self.running_mean.dtype
+            self.running_mean = ((1 - m) * self.running_mean + m * mean).astype(dtype)
+            self.running_var = ((1 - m) * self.running_var + m * var * (n / (n - 1))).astype(dtype)
         else:
             mean, var = self.running_mean, self.running_var
         inv_std = 1.0 / np.sqrt(var + self.eps)
         x_hat = (x - mean) * inv_std
-        self._cache = (x_hat, inv_std, self.training)
         out = self.gamma.value * x_hat + self.beta.value
-        self._out_shape = out.shape
-        return out
+        return out, (x_hat, inv_std, self.training)
 
-    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
-        x_hat, inv_std, training = self._cache
-        self.gamma.grad += np.sum(g * x_hat, axis=0)
-        self.beta.grad += np.sum(g, axis=0)
+    def _backward(self, g: FloatArray, cache: Any, input_grad: bool) -> FloatArray | None:
+        x_hat, inv_std, training = cache
+        _accumulate(self.gamma, np.sum(g * x_hat, axis=0))
+        _accumulate(self.beta, np.sum(g, axis=0))
         if not input_grad:
             return None
         g_hat = g * self.gamma.value
@@ -403,34 +600,44 @@ class Sequential(Layer):
         self.in_features = next((x.in_features for x in layers if x.in_features), None)
         self.out_features = width
 
-    def _forward(self, x: FloatArray) -> FloatArray:
+    def _forward(self, x: FloatArray) -> tuple[FloatArray, Any]:
         for layer in self.layers:
-            x = layer._forward(x)
-        self._cache = self._out_shape = x.shape
-        return x
+            x = layer._call(x)
+        return x, None
 
     def _forward_trace(self, x: FloatArray) -> list[FloatArray]:
-        """Like ``_forward``, returning every layer's output (ready for ``backward``)."""
+        """A new forward pass returning a copy of every layer's output (ready for backward)."""
+        self._start_pass()
         outputs = []
         for layer in self.layers:
-            x = layer._forward(x)
-            outputs.append(x)
-        self._cache = self._out_shape = x.shape
+            x = layer._call(x)
+            outputs.append(x.copy())
+        self._pending().append((None, x.shape))
         return outputs
 
-    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
+    def _backward(self, g: FloatArray, cache: Any, input_grad: bool) -> FloatArray | None:
         last = len(self.layers) - 1
         for i in range(last, -1, -1):
-            g = self.layers[i]._backward(g, input_grad or i > 0)  # type: ignore[assignment]
+            g = self.layers[i]._grad(g, input_grad or i > 0)  # type: ignore[assignment]
         return g if input_grad else None
 
     def parameters(self) -> list[Parameter]:
-        return [p for layer in self.layers for p in layer.parameters()]
+        unique = {id(p): p for layer in self.layers for p in layer.parameters()}
+        return list(unique.values())
+
+    def modules(self) -> Iterator[Layer]:
+        seen = {id(self)}
+        yield self
+        for child in self.layers:
+            for layer in child.modules():
+                if id(layer) not in seen:
+                    seen.add(id(layer))
+                    yield layer
 
     def train(self, mode: bool = True) -> Sequential:
-        self.training = mode
-        for layer in self.layers:
-            layer.train(mode)
+        mode = check_bool(mode, "mode")
+        for layer in self.modules():
+            layer.training = mode
         return self
 
     def __len__(self) -> int:
@@ -479,14 +686,14 @@ class Residual(Sequential):
                 f"{self.out_features} features"
             )
 
-    def _forward(self, x: FloatArray) -> FloatArray:
-        out = super()._forward(x)
+    def _forward(self, x: FloatArray) -> tuple[FloatArray, Any]:
+        out, _ = super()._forward(x)
         if out.shape != x.shape:
             raise ValueError(f"Residual needs f(x) of shape {x.shape}, got {out.shape}")
-        return x + out
+        return x + out, None
 
-    def _backward(self, g: FloatArray, input_grad: bool) -> FloatArray | None:
-        through_f = super()._backward(g, input_grad)
+    def _backward(self, g: FloatArray, cache: Any, input_grad: bool) -> FloatArray | None:
+        through_f = super()._backward(g, cache, input_grad)
         return g + through_f if input_grad else None  # type: ignore[operator]
 
     def __repr__(self) -> str:
@@ -501,6 +708,7 @@ def mlp(
     output_activation: str | None = None,
     bias: bool = True,
     rng: int | np.random.Generator | None = None,
+    dtype: DTypeLike = np.float64,
     **activation_params: Any,
 ) -> Sequential:
     """A multilayer perceptron: ``Dense`` layers of the given sizes with an activation between.
@@ -516,10 +724,18 @@ def mlp(
     output_activation : str, optional
         Activation after the last layer (none by default: logits or a linear output).
     bias : bool, default True
+        Whether every Dense layer learns a bias.
     rng : int or numpy.random.Generator, optional
         One generator draws all layers' weights, first to last.
+    dtype : dtype, default float64
+        Floating dtype of every layer's parameters.
     **activation_params
         ``slope`` or ``alpha`` for the activation.
+
+    Returns
+    -------
+    Sequential
+        ``Dense, Activation, ..., Dense`` (and the output activation, if given).
 
     Examples
     --------
@@ -533,15 +749,28 @@ def mlp(
       (4): Dense(30, 10, bias=True)
     )
     """
-    sizes = [check_count(s, "sizes[]") for s in sizes]
+    if isinstance(sizes, str) or not isinstance(sizes, Sequence | np.ndarray):  # type: ignore[unreachable]
+        raise TypeError(
+            f"sizes must be a sequence of layer widths such as [n_inputs, n_hidden, n_outputs], "
+            f"got {type(sizes).__name__}"
+        )
+    sizes = [check_count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least [n_inputs, n_outputs], got {sizes}")
+    # Check every argument before building anything, even those a short network would not use.
+    bias = check_bool(bias, "bias")
+    dtype = check_float_dtype(dtype)
+    hidden = _activations.get(activation)
+    hidden_params = hidden._params(activation_params)
+    if output_activation is not None:
+        _activations.get(output_activation)
+    _init.get(init)
     gen = as_generator(rng)
     layers: list[Layer] = []
     for i, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
-        layers.append(Dense(fan_in, fan_out, bias=bias, init=init, rng=gen))
+        layers.append(Dense(fan_in, fan_out, bias=bias, init=init, rng=gen, dtype=dtype))
         if i < len(sizes) - 2:
-            layers.append(Activation(activation, **activation_params))
+            layers.append(Activation(hidden, **hidden_params))
     if output_activation is not None:
         layers.append(Activation(output_activation))
     return Sequential(*layers)
