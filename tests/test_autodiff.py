@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -99,14 +100,22 @@ def test_data_is_copied() -> None:
 
 def test_float32_is_kept_and_python_scalars_do_not_promote() -> None:
     x = Tensor(np.array([1.0, 2.0], dtype=np.float32))
-    y = ((x * 2.0 + 1 - x / 4).exp().sigmoid().tanh().relu() ** 2).mean()
-    assert x.data.dtype == np.float32
-    assert y.data.dtype == np.float32
+    w = Tensor(np.ones((2, 2), dtype=np.float32))
+    h = ((x * 2.0 + 1 - x / 4).exp().sigmoid().tanh().relu() ** 2 + 3) @ w
+    y = (h.log().sum(axis=0, keepdims=True) + (2 - h).mean()).sum()
+    for node in topological_order(y):
+        assert node.data.dtype == np.float32, node.op
     y.backward()
     assert x.grad.dtype == np.float32
-    assert Tensor([True, False]).data.dtype == np.float64
+    assert w.grad.dtype == np.float32
+    # a float64 seed or assigned gradient is cast to the tensor's dtype
+    h.backward(np.ones(2))
+    assert x.grad.dtype == np.float32
+    x.grad = np.array([0.5, 0.25])
+    assert x.grad.dtype == np.float32
     # NumPy's own promotion rules for arrays: float32 with float64 gives float64
     assert (x * np.array([1.0, 1.0])).data.dtype == np.float64
+    assert Tensor([1, 2]).data.dtype == np.float64
 
 
 def test_op_labels_and_ordered_parents() -> None:
@@ -613,7 +622,7 @@ def test_bad_constructor_arguments() -> None:
         Tensor("abc")
     with pytest.raises(TypeError, match="data"):
         Tensor([[1.0], [2.0, 3.0]])
-    with pytest.raises(TypeError, match="already a Tensor"):
+    with pytest.raises(TypeError, match="data must be an array or a number, not a Tensor"):
         Tensor(Tensor(1.0))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="name"):
         Tensor(1.0, name=3)  # type: ignore[arg-type]
@@ -660,7 +669,7 @@ def test_matmul_needs_1d_or_2d(shape_a: tuple[int, ...], shape_b: tuple[int, ...
 
 def test_backward_errors() -> None:
     x = Tensor([1.0, 2.0])
-    with pytest.raises(ValueError, match=r"scalar.*\(2,\)"):
+    with pytest.raises(ValueError, match=r"one-element tensor, got shape \(2,\)"):
         (x * 2).backward()
     with pytest.raises(ValueError, match="shape"):
         (x * 2).backward(np.ones(3))
@@ -671,12 +680,18 @@ def test_backward_errors() -> None:
 
 def test_axis_and_keepdims_errors() -> None:
     x = Tensor(np.ones((2, 3)))
-    with pytest.raises(ValueError, match="out of bounds"):
+    with pytest.raises(ValueError, match=r"^axis: axis 2 is out of bounds"):
         x.sum(axis=2)
-    with pytest.raises(ValueError, match="out of bounds"):
+    with pytest.raises(ValueError, match=r"^axis: axis -3 is out of bounds"):
         x.mean(axis=-3)
-    with pytest.raises(ValueError, match="repeats"):
+    with pytest.raises(ValueError, match="repeated axis in `axis`"):
         x.sum(axis=(1, -1))
+    with pytest.raises(ValueError, match=r"^axis: axis 0 is out of bounds"):
+        Tensor(1.0).sum(axis=0)
+    with pytest.raises(TypeError, match="axis"):
+        x.sum(axis=True)
+    with pytest.raises(TypeError, match="axis"):
+        x.mean(axis=(0, "1"))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="axis"):
         x.sum(axis=1.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="axis"):
@@ -695,3 +710,217 @@ def test_numpy_functions_do_not_silently_take_tensors() -> None:
 def test_topological_order_needs_a_tensor() -> None:
     with pytest.raises(TypeError, match="root"):
         topological_order(np.ones(2))  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------------
+# Misuse: refused with an error naming the argument, and nothing changed first
+
+
+def used_graph() -> tuple[Tensor, Tensor, Tensor]:
+    """x, w and the loss sum((x w)^2), after one backward pass."""
+    x, w = Tensor([1.0, 2.0]), Tensor([3.0, -1.0])
+    loss = ((x * w) ** 2).sum()
+    loss.backward()
+    return x, w, loss
+
+
+def snapshot(root: Tensor) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [(node.data.copy(), node.grad.copy()) for node in topological_order(root)]
+
+
+def assert_unchanged(root: Tensor, before: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    after = snapshot(root)
+    assert len(after) == len(before)
+    for (data, grad), (data0, grad0) in zip(after, before, strict=True):
+        np.testing.assert_array_equal(data, data0)
+        np.testing.assert_array_equal(grad, grad0)
+
+
+NOT_REAL: list[object] = [True, np.bool_(False), [True, False], np.array([1, 0], dtype=bool)]
+NOT_REAL += [None, "1.0", [1.0, None], 1j, {"a": 1.0}]
+
+MISUSES: dict[str, tuple[Callable[..., object], type[Exception], str]] = {
+    # name: (the misuse, error, the start of its message)
+    "mul_nan": (lambda x, w, loss: x * np.nan, ValueError, "other contains 1 non-finite"),
+    "pow_inf": (lambda x, w, loss: x ** float("inf"), ValueError, "exponent must be finite"),
+    "pow_str": (lambda x, w, loss: x ** "2", TypeError, "exponent must be a real number"),
+    "pow_bool": (lambda x, w, loss: x**True, TypeError, "exponent must be a real number"),
+    "matmul_shapes": (lambda x, w, loss: x @ np.ones((3, 2)), ValueError, "@ needs matching"),
+    "add_shapes": (lambda x, w, loss: x + np.ones(3), ValueError, "operands could not be"),
+    "sum_axis": (lambda x, w, loss: x.sum(axis=1), ValueError, "axis: axis 1 is out of"),
+    "sum_axis_float": (lambda x, w, loss: x.sum(axis=0.0), TypeError, "axis must be None"),
+    "mean_axis_str": (lambda x, w, loss: x.mean(axis="0"), TypeError, "axis must be None"),
+    "sum_keepdims_str": (lambda x, w, loss: x.sum(keepdims="no"), TypeError, "keepdims must"),
+    "mean_keepdims_int": (lambda x, w, loss: x.mean(keepdims=1), TypeError, "keepdims must"),
+    "backward_vector": (lambda x, w, loss: (x * w).backward(), ValueError, "backward() without"),
+    "backward_shape": (lambda x, w, loss: (x * w).backward([1.0]), ValueError, "grad must have"),
+    "backward_nan": (lambda x, w, loss: loss.backward(np.nan), ValueError, "grad contains 1"),
+    "backward_bool": (lambda x, w, loss: loss.backward(True), TypeError, "grad must be real"),
+    "backward_str": (lambda x, w, loss: loss.backward("1"), TypeError, "grad must be real"),
+    "backward_tensor": (lambda x, w, loss: loss.backward(Tensor(1.0)), TypeError, "grad must"),
+    "set_grad_none": (lambda x, w, loss: setattr(x, "grad", None), TypeError, "grad must be"),
+    "set_grad_shape": (lambda x, w, loss: setattr(x, "grad", [1.0]), ValueError, "grad must"),
+    "set_grad_nan": (lambda x, w, loss: setattr(x, "grad", [0, np.nan]), ValueError, "grad"),
+    "set_data_shape": (lambda x, w, loss: setattr(x, "data", np.ones(3)), ValueError, "data"),
+    "set_data_bool": (lambda x, w, loss: setattr(x, "data", [True, True]), TypeError, "data"),
+    "set_data_inf": (lambda x, w, loss: setattr(x, "data", [1, np.inf]), ValueError, "data"),
+    "edit_result": (lambda x, w, loss: loss.data.__isub__(1.0), ValueError, "output array is"),
+    "order_of_array": (lambda x, w, loss: topological_order(x.data), TypeError, "root must"),
+}
+
+
+@pytest.mark.parametrize("name", list(MISUSES))
+def test_misuse_is_refused_and_changes_nothing(name: str) -> None:
+    misuse, error, message = MISUSES[name]
+    x, w, loss = used_graph()
+    before = snapshot(loss)
+    with pytest.raises(error, match="^" + re.escape(message)):
+        misuse(x, w, loss)
+    assert_unchanged(loss, before)
+    # the graph still works: one more pass adds the same gradients, 2 x w^2 and 2 w x^2
+    loss.backward()
+    np.testing.assert_array_equal(x.grad, 2 * 2 * x.data * w.data**2)
+    np.testing.assert_array_equal(w.grad, 2 * 2 * w.data * x.data**2)
+
+
+@pytest.mark.parametrize("bad", NOT_REAL, ids=repr)
+def test_booleans_strings_none_are_not_numbers(bad: object) -> None:
+    x, _, loss = used_graph()
+    before = snapshot(loss)
+    with pytest.raises(TypeError, match=r"^data must be real numbers"):
+        Tensor(bad)  # type: ignore[arg-type]
+    for operation in (x.__add__, x.__rsub__, x.__mul__, x.__truediv__, x.__rmatmul__):
+        with pytest.raises(TypeError, match=r"^other must be real numbers"):
+            operation(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^grad must be real numbers"):
+        x.grad = bad  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"^data must be real numbers"):
+        x.data = bad  # type: ignore[assignment]
+    assert_unchanged(loss, before)
+
+
+def test_message_says_what_was_given() -> None:
+    with pytest.raises(TypeError, match=r"^data must be real numbers \(int or float\), got bool"):
+        Tensor(True)
+    with pytest.raises(TypeError, match="got an array of dtype bool"):
+        Tensor(np.zeros(2, dtype=bool))
+    with pytest.raises(TypeError, match="got NoneType None"):
+        Tensor(1.0) * None  # type: ignore[operator]
+
+
+def test_failed_backward_after_a_pass_keeps_the_totals() -> None:
+    x = Tensor(0.0)
+    y = x * 2 + x**0.5  # d/dx x^0.5 at 0 divides by zero: NumPy warns, the warning is an error
+    held = x.grad
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (x * 3).backward()
+        with pytest.raises(RuntimeWarning, match="divide by zero"):
+            y.backward()
+    assert x.grad is held
+    assert x.grad == 3.0
+    assert all(node.grad == 0.0 for node in topological_order(y) if node is not x)
+
+
+def test_empty_tensors() -> None:
+    x = Tensor(np.ones((0, 3)))
+    s = x.sum(axis=0)
+    np.testing.assert_array_equal(s.data, [0.0, 0.0, 0.0])
+    s.backward(np.ones(3))
+    assert x.grad.shape == (0, 3)
+    assert (Tensor(np.ones((2, 0))) @ Tensor(np.ones((0, 3)))).shape == (2, 3)
+
+
+def test_a_chain_of_5000_nodes_is_differentiated_without_recursion() -> None:
+    x = Tensor(0.5)
+    y = x
+    for _ in range(4999):
+        y = y.sigmoid()
+    order = topological_order(y)
+    assert len(order) == 5000
+    assert order[0] is x
+    y.backward()
+    # d sigma^(n)(x)/dx is the product of sigma' along the chain, recomputed here in NumPy
+    values, product = 0.5, 1.0
+    for _ in range(4999):
+        values = 1 / (1 + np.exp(-values))
+        product *= values * (1 - values)
+    assert x.grad == pytest.approx(product, rel=1e-12)
+
+
+# ------------------------------------------------------------------------------------------
+# Editing .data: the contract in the module docstring
+
+
+def test_result_data_is_read_only_so_backward_is_not_corrupted() -> None:
+    x = Tensor([0.5, 1.0])
+    y = x.exp()  # exp's backward reads its own output
+    with pytest.raises(ValueError, match="read-only"):
+        y.data -= 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        y.data[0] = 0.0
+    y.backward(np.ones(2))
+    np.testing.assert_array_equal(x.grad, np.exp([0.5, 1.0]))
+    # assigning a new array to a result keeps it read-only, and leaves the graph as it was
+    y.data = [7.0, 8.0]
+    assert not y.data.flags.writeable
+    y.backward(np.ones(2))
+    np.testing.assert_array_equal(x.grad, 2 * np.exp([0.5, 1.0]))
+
+
+def test_leaf_data_assignment_copies_and_keeps_shape_and_dtype() -> None:
+    w = Tensor(np.array([1.0, 2.0], dtype=np.float32))
+    new = np.array([3.0, 4.0])
+    w.data = new
+    new[0] = 100.0
+    np.testing.assert_array_equal(w.data, [3.0, 4.0])
+    assert w.data.dtype == np.float32
+    assert w.data.flags.writeable
+    g = np.array([1.0, 1.0])
+    w.grad = g
+    g[0] = 100.0
+    np.testing.assert_array_equal(w.grad, [1.0, 1.0])
+
+
+def test_assigning_leaf_data_leaves_built_graphs_as_they_were() -> None:
+    w = Tensor([1.0, 2.0])
+    loss = (w * w * w).sum()  # d/dw = 3 w^2 at the values the graph saw
+    w.data = w.data - 10.0
+    loss.backward()
+    np.testing.assert_array_equal(w.grad, [3.0, 12.0])
+
+
+def test_editing_leaf_data_in_place_reaches_built_graphs() -> None:
+    # the documented contract: in place, the graph's operations read the edited array
+    w = Tensor([1.0, 2.0])
+    loss = (w * 5.0).sum() + (w * w).sum()
+    w.data += 1.0
+    loss.backward()
+    np.testing.assert_array_equal(w.grad, 5.0 + 2 * np.array([2.0, 3.0]))
+
+
+def test_in_place_gradient_steps_between_graphs_are_exact() -> None:
+    # micrograd's loop: build, backward, step in place, zero, rebuild
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(8, 3)), rng.normal(size=8)
+    w_np = rng.normal(size=3)
+    w = Tensor(w_np)
+    for _ in range(5):
+        loss = ((Tensor(X) @ w - y) ** 2).mean()
+        loss.backward()
+        grad_np = 2 * X.T @ (X @ w_np - y) / len(y)
+        np.testing.assert_allclose(w.grad, grad_np, rtol=1e-13)
+        w.data -= 0.1 * w.grad
+        w_np = w_np - 0.1 * grad_np
+        w.zero_grad()
+    np.testing.assert_allclose(w.data, w_np, rtol=1e-13)
+
+
+def test_operands_are_copied() -> None:
+    x = Tensor([1.0, 2.0])
+    a = np.array([3.0, 4.0])
+    y = (x * a).sum()
+    a[:] = 100.0
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 4.0])
+    np.testing.assert_array_equal(y.data, 11.0)

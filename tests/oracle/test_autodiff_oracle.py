@@ -232,3 +232,25 @@ def test_activations_match_torch_including_extremes(values: list[float]) -> None
         assert t.grad is not None
         np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=RTOL, err_msg=name)
         np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=RTOL, atol=0, err_msg=name)
+
+
+@pytest.mark.parametrize("name", ["mlp", "mlp_relu_logsumexp", "shared_nodes", "matvec"])
+def test_float32_stays_float32_and_matches_torch_float32(name: str) -> None:
+    expression, specs = CASES[name]
+    rng = np.random.default_rng(5)
+    arrays = [draw(rng, shape, domain).astype(np.float32) for shape, domain in specs]
+    ours = [Tensor(a) for a in arrays]
+    out = expression(GradlabOps, *ours)
+    seed_grad = rng.normal(size=out.shape).astype(np.float32)
+    out.backward(seed_grad)
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    ref = expression(TorchOps, *theirs)
+    ref.backward(torch.tensor(seed_grad))
+    assert ref.dtype == torch.float32
+    assert out.data.dtype == np.float32
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-5, atol=1e-6)
+    for mine, t in zip(ours, theirs, strict=True):
+        assert t.grad is not None
+        assert mine.grad.dtype == np.float32
+        scale = float(t.grad.abs().max())
+        np.testing.assert_allclose(mine.grad, t.grad.numpy(), rtol=1e-4, atol=1e-5 * scale)
