@@ -18,21 +18,21 @@ course discusses the trade-off in :ref:`course-vanishing`.
 # %%
 # Data and network
 # ----------------
-# Two interleaved half-moons (:func:`sklearn.datasets.make_moons`, 300 points, seeded),
+# Two interleaved half-moons (:func:`gradlab.datasets.make_moons`, 300 points, seeded),
 # standardized. The network has one hidden :term:`layer` (층) of 32 units, built by
 # :func:`gradlab.mlp` with He-normal weights (:func:`gradlab.init.he_normal`); its output is a
 # logit for :data:`~gradlab.losses.binary_cross_entropy_with_logits`. With a single hidden
 # layer the inputs of the hidden units never change, so a unit that is dead on the training
 # set and no longer moved by the optimizer is dead for good.
 import numpy as np
-from sklearn.datasets import make_moons
 
 from gradlab import mlp
+from gradlab.datasets import make_moons
 
 
 def moons():
     """The 300 standardized points X and their classes y as a column of 0.0 and 1.0."""
-    X, labels = make_moons(n_samples=300, noise=0.2, random_state=0)
+    X, labels = make_moons(n_samples=300, noise=0.2, seed=0)
     X = (X - X.mean(axis=0)) / X.std(axis=0)
     return X, labels.reshape(-1, 1).astype(float)
 
@@ -129,10 +129,12 @@ for (scenario, activation), trace in runs.items():
 # ---------------------------
 # Color marks the way units were killed, line style the activation (solid ReLU, dashed Leaky
 # ReLU). Epoch 0 is the network at initialization. For ReLU the middle panel repeats the left
-# one, except for a blip a few epochs into the large-learning-rate run: right after the
-# overshoot some logits are so large that :math:`\sigma(\text{logit})` rounds to exactly 1, the
-# loss's derivative for those samples is exactly 0, and a few living units that only those
-# samples activate get no gradient for one epoch.
+# one exactly: a unit gets no gradient exactly when it is dead. Even right after the overshoot,
+# when some logits are so large that :math:`\sigma(\text{logit})` rounds to 1, the loss's
+# derivative for those samples is not 0: gradlab computes it as :math:`-\sigma(-\text{logit})`
+# for a positive target, a tiny number rather than the difference :math:`\sigma - 1`, which
+# rounds to exactly 0 and would switch off, for an epoch, the living units only those samples
+# activate.
 import matplotlib.pyplot as plt
 
 fig, axes = plt.subplots(1, 3, figsize=(12, 4.3), layout="constrained")

@@ -3,25 +3,54 @@ r"""Activation functions, each with its derivative.
 An activation :math:`\sigma` is applied element-wise to a layer's pre-activation
 :math:`z = hW + b`. The lectures ask two things of it: it must be **nonlinear** (otherwise
 stacked layers collapse into one matrix) and **differentiable** (otherwise backpropagation
-has nothing to multiply). Every activation here is an :class:`ActivationFunction`: call it on a
-scalar or an array, and ask for ``.derivative(z)``.
+has nothing to multiply). Every activation here is an :class:`ActivationFunction` with one
+name per meaning:
+
+``f(z)``
+    The value :math:`a = \sigma(z)`.
+``f.derivative(z)``
+    The derivative :math:`\sigma'(z)` at the input: for plots and checks, when you hold
+    :math:`z` (the course's chapters on derivatives and vanishing gradients).
+``f.derivative_from_output(a)``
+    The same derivative written in terms of the output :math:`a = \sigma(z)`, as the lectures
+    write :math:`\sigma' = a(1 - a)` for the sigmoid: when you hold only :math:`a`.
+``f.backward(a, grad_output)``
+    The vector-Jacobian product :math:`\partial L/\partial z` from
+    :math:`\partial L/\partial a` and the output :math:`a`: one step of backpropagation, what
+    :class:`gradlab.layers.Activation` calls. For an element-wise :math:`\sigma` it is
+    ``grad_output * f.derivative_from_output(a)``; for :data:`softmax`, whose Jacobian is not
+    diagonal, :math:`J^\top g`.
+
+Every result keeps the input's floating dtype (float32 in, float32 out); integers become
+float64.
 
 >>> from gradlab.activations import sigmoid, relu
->>> float(sigmoid(0.0)), float(sigmoid.derivative(0.0))
-(0.5, 0.25)
+>>> float(sigmoid(0.0)), float(sigmoid.derivative(0.0)), float(sigmoid.derivative_from_output(0.5))
+(0.5, 0.25, 0.25)
 >>> relu.derivative([-1.0, 0.0, 2.0])
 array([0., 0., 1.])
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+import math
+import numbers
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import FloatArray, as_float_array, check_nonnegative, lookup
+from ._validation import (
+    FloatArray,
+    as_real_array,
+    check_callable,
+    check_nonnegative,
+    check_str,
+    lookup,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -38,10 +67,11 @@ __all__ = [
 
 
 Fn = Callable[..., FloatArray]
+Range = tuple[float, float] | Callable[..., tuple[float, float]]
 
 
 class ActivationFunction:
-    """An activation function together with its derivative.
+    r"""An activation function :math:`\sigma` with its derivative, written two ways.
 
     Parameters
     ----------
@@ -53,10 +83,38 @@ class ActivationFunction:
         ``derivative(z, **params) -> da/dz``, element-wise on a float array.
     from_output : callable
         ``from_output(a, **params) -> da/dz`` written in terms of the output ``a``, as the
-        lectures write :math:`\\sigma' = \\sigma(1 - \\sigma)`. Backpropagation uses it, so a layer
+        lectures write :math:`\sigma' = \sigma(1 - \sigma)`. Backpropagation uses it, so a layer
         needs to keep only its output.
-    params : dict
-        Default keyword parameters (``slope`` of Leaky ReLU, ``alpha`` of ELU).
+    params : dict of str to float, optional
+        Default keyword parameters (``slope`` of Leaky ReLU, ``alpha`` of ELU), each >= 0.
+    output_range : (float, float) or callable, optional
+        The closed interval :math:`[a_{\min}, a_{\max}]` that holds every value of
+        :math:`\sigma`, or a function of the parameters returning it.
+        :meth:`derivative_from_output` refuses an ``a`` outside it, which no ``z`` produces.
+        Default: no check.
+
+    Returns
+    -------
+    ActivationFunction
+        Callable as ``f(z, **params)``.
+
+    See Also
+    --------
+    gradlab.layers.Activation : The layer that applies an activation in a network.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradlab.activations import ActivationFunction
+    >>> square = ActivationFunction(
+    ...     "square",
+    ...     forward=lambda z: z**2,
+    ...     derivative=lambda z: 2 * z,
+    ...     from_output=lambda a: 2 * np.sqrt(a),  # z >= 0 assumed
+    ...     output_range=(0.0, np.inf),
+    ... )
+    >>> square([3.0]), square.derivative([3.0]), square.derivative_from_output([9.0])
+    (array([9.]), array([6.]), array([6.]))
     """
 
     def __init__(
@@ -65,15 +123,50 @@ class ActivationFunction:
         forward: Fn,
         derivative: Fn,
         from_output: Fn,
-        params: dict[str, float] | None = None,
+        params: Mapping[str, float] | None = None,
+        output_range: Range | None = None,
     ) -> None:
+        name = check_str(name, "name")
+        if not name:
+            raise ValueError("name must be a non-empty str")
+        forward = check_callable(forward, "forward")
+        derivative = check_callable(derivative, "derivative")
+        from_output = check_callable(from_output, "from_output")
+        if params is None:
+            params = {}
+        if not isinstance(params, Mapping):
+            raise TypeError(
+                f"params must be a dict of parameter names to numbers, got {type(params).__name__}"
+            )
+        checked = {check_str(k, "params key"): check_nonnegative(v, k) for k, v in params.items()}
+        for key in checked:
+            if not key.isidentifier() or key == "z":
+                raise ValueError(f"params keys must be keyword names other than 'z', got {key!r}")
+        if output_range is not None and not callable(output_range):
+            output_range = _check_range(output_range)
         self.name = name
-        self._forward = forward
-        self._derivative = derivative
-        self._from_output = from_output
-        self.params = dict(params or {})
+        self._forward = forward  # unchecked: gradlab.layers.Activation's hot path
+        self._derivative_z = derivative
+        self._derivative_a = from_output
+        #: The default parameters, read-only: pass others to each call, or build a new object.
+        self.params: Mapping[str, float] = MappingProxyType(checked)
+        self._output_range = output_range
+        # help() and the API reference show f(z, *, slope=0.01) rather than f(z, **params)
+        self.__signature__ = inspect.Signature(
+            [inspect.Parameter("z", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+            + [
+                inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=v)
+                for k, v in checked.items()
+            ]
+        )
 
     def _params(self, kwargs: dict[str, Any]) -> dict[str, float]:
+        if kwargs.keys() == self.params.keys():  # all given (or none taken): what a layer passes
+            for value in kwargs.values():
+                if type(value) is not float or not 0.0 <= value < math.inf:
+                    break
+            else:
+                return kwargs  # each a finite float >= 0 already
         unknown = set(kwargs) - set(self.params)
         if unknown:
             allowed = ", ".join(self.params) or "none"
@@ -85,32 +178,165 @@ class ActivationFunction:
             merged[key] = check_nonnegative(value, key)
         return merged
 
-    def __call__(self, z: ArrayLike, **kwargs: float) -> FloatArray:
-        """Return :math:`\\sigma(z)` element-wise (a NumPy scalar for scalar input)."""
-        return _unwrap(self._forward(self._input(z, "z"), **self._params(kwargs)))
-
-    def derivative(self, z: ArrayLike, **kwargs: float) -> FloatArray:
-        """Return :math:`\\sigma'(z)` element-wise (a NumPy scalar for scalar input)."""
-        return _unwrap(self._derivative(self._input(z, "z"), **self._params(kwargs)))
-
-    def derivative_from_output(self, a: ArrayLike, **kwargs: float) -> FloatArray:
-        """Return :math:`\\sigma'` computed from the output :math:`a = \\sigma(z)`."""
-        return _unwrap(self._from_output(self._input(a, "a"), **self._params(kwargs)))
-
     def _input(self, z: ArrayLike, name: str) -> FloatArray:
-        return as_float_array(z, name)
+        return as_real_array(z, name)
 
-    def backward(self, a: FloatArray, grad_output: FloatArray, **params: float) -> FloatArray:
-        """Vector-Jacobian product: ``dL/dz`` from ``dL/da`` and the output ``a``.
+    def __call__(self, z: ArrayLike, **params: float) -> FloatArray:
+        r"""Return :math:`a = \sigma(z)` element-wise.
 
-        Element-wise activations multiply by :meth:`derivative_from_output`; softmax, whose
-        Jacobian is not diagonal, overrides this. No argument checks: this is the hot path.
+        Parameters
+        ----------
+        z : array_like
+            Pre-activations of any shape; finite real numbers (not booleans).
+        **params : float
+            The activation's parameters (``slope``, ``alpha``), overriding its defaults.
+
+        Returns
+        -------
+        ndarray
+            :math:`\sigma(z)`, a new array of the shape and floating dtype of ``z`` (a NumPy
+            scalar for a scalar ``z``).
+
+        Examples
+        --------
+        >>> from gradlab.activations import leaky_relu
+        >>> leaky_relu([-1.0, 1.0], slope=0.1)
+        array([-0.1,  1. ])
         """
-        return grad_output * self._from_output(a, **(params or self.params))
+        p = self._params(params)
+        return _unwrap(self._forward(self._input(z, "z"), **p))
+
+    def derivative(self, z: ArrayLike, **params: float) -> FloatArray:
+        r"""Return the derivative :math:`\sigma'(z)` at the input ``z``.
+
+        Parameters
+        ----------
+        z : array_like
+            Pre-activations of any shape; finite real numbers (not booleans).
+        **params : float
+            The activation's parameters (``slope``, ``alpha``), overriding its defaults.
+
+        Returns
+        -------
+        ndarray
+            :math:`\sigma'(z)` element-wise, of the shape and floating dtype of ``z``; for
+            :data:`softmax` the Jacobian, of shape ``z.shape + (k,)``.
+
+        Examples
+        --------
+        >>> from gradlab.activations import tanh
+        >>> tanh.derivative([0.0])
+        array([1.])
+        """
+        p = self._params(params)
+        return _unwrap(self._derivative_z(self._input(z, "z"), **p))
+
+    def derivative_from_output(self, a: ArrayLike, **params: float) -> FloatArray:
+        r"""Return the derivative :math:`\sigma'` computed from the output :math:`a = \sigma(z)`.
+
+        Parameters
+        ----------
+        a : array_like
+            Outputs :math:`\sigma(z)` of any shape; values no ``z`` produces (a sigmoid
+            output of 2) are refused.
+        **params : float
+            The activation's parameters (``slope``, ``alpha``), overriding its defaults.
+
+        Returns
+        -------
+        ndarray
+            :math:`\sigma'(z)` element-wise, of the shape and floating dtype of ``a``; for
+            :data:`softmax` the Jacobian, of shape ``a.shape + (k,)``.
+
+        Examples
+        --------
+        >>> from gradlab.activations import sigmoid
+        >>> sigmoid.derivative_from_output([0.5, 0.9])
+        array([0.25, 0.09])
+        """
+        p = self._params(params)
+        arr = self._input(a, "a")
+        if self._output_range is not None:
+            low, high = (
+                _check_range(self._output_range(**p))
+                if callable(self._output_range)
+                else self._output_range
+            )
+            if arr.size and (arr.min() < low or arr.max() > high):
+                raise ValueError(
+                    f"a must be outputs of {self.name}, in [{low:g}, {high:g}], got values in "
+                    f"[{arr.min():g}, {arr.max():g}]"
+                )
+        return _unwrap(self._derivative_a(arr, **p))
+
+    def _backward_args(
+        self, a: ArrayLike, grad_output: ArrayLike, params: dict[str, Any]
+    ) -> tuple[FloatArray, FloatArray, dict[str, float]]:
+        # Types and shapes only, no pass over the values: backward is the hot path, and a
+        # diverging run must carry its inf and NaN on to fit's divergence check, as in PyTorch.
+        p = self._params(params)
+        if (
+            isinstance(a, np.ndarray)
+            and isinstance(grad_output, np.ndarray)
+            and a.dtype.kind == grad_output.dtype.kind == "f"
+        ):
+            a_arr, g = a, grad_output  # what a layer passes: nothing to convert
+        else:
+            a_arr = as_real_array(a, "a", allow_nonfinite=True)
+            g = as_real_array(grad_output, "grad_output", allow_nonfinite=True)
+        if a_arr.shape != g.shape:
+            raise ValueError(
+                f"a and grad_output must have the same shape, got {a_arr.shape} and {g.shape}"
+            )
+        return a_arr, g, p
+
+    def backward(self, a: ArrayLike, grad_output: ArrayLike, **params: float) -> FloatArray:
+        r"""Return the vector-Jacobian product :math:`\partial L/\partial z`.
+
+        One step of backpropagation through :math:`a = \sigma(z)`: for an element-wise
+        activation :math:`\partial L/\partial z = \sigma'(z) \odot \partial L/\partial a`, with
+        :math:`\sigma'` from the output (:meth:`derivative_from_output`).
+
+        Parameters
+        ----------
+        a : ndarray
+            The forward output :math:`\sigma(z)`.
+        grad_output : ndarray of the shape of ``a``
+            :math:`\partial L/\partial a`. Non-finite values pass through (a diverging run
+            reaches :func:`gradlab.training.fit`'s divergence check, as in PyTorch).
+        **params : float
+            The activation's parameters (``slope``, ``alpha``), overriding its defaults.
+
+        Returns
+        -------
+        ndarray
+            :math:`\partial L/\partial z`, of the shape of ``a``.
+
+        Examples
+        --------
+        >>> from gradlab.activations import sigmoid
+        >>> sigmoid.backward([0.5, 0.9], [1.0, 2.0])
+        array([0.25, 0.18])
+        """
+        a_arr, g, p = self._backward_args(a, grad_output, params)
+        return g * self._derivative_a(a_arr, **p)
 
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v}" for k, v in self.params.items())
         return f"<activation {self.name}{extra}>"
+
+
+def _check_range(bounds: Any) -> tuple[float, float]:
+    if (
+        not isinstance(bounds, tuple | list)
+        or len(bounds) != 2
+        or not all(isinstance(b, numbers.Real) and not isinstance(b, bool) for b in bounds)
+    ):
+        raise TypeError(f"output_range must be a pair of numbers (low, high), got {bounds!r}")
+    low, high = (float(b) for b in bounds)
+    if math.isnan(low) or math.isnan(high) or low > high:
+        raise ValueError(f"output_range must satisfy low <= high, got {bounds!r}")
+    return low, high
 
 
 def _unwrap(x: FloatArray) -> FloatArray:
@@ -135,13 +361,25 @@ def _sigmoid_from_output(a: FloatArray) -> FloatArray:
     return a * (1.0 - a)
 
 
-sigmoid = ActivationFunction("sigmoid", _sigmoid, _sigmoid_derivative, _sigmoid_from_output)
+sigmoid = ActivationFunction(
+    "sigmoid", _sigmoid, _sigmoid_derivative, _sigmoid_from_output, output_range=(0.0, 1.0)
+)
 sigmoid.__doc__ = r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`.
 
 Its derivative is :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`, whose range is
 :math:`(0, 1/4]` with the maximum :math:`1/4` at :math:`z = 0`: every sigmoid layer a gradient
 passes through multiplies it by at most a quarter, the root of the vanishing gradient.
 Computed from :math:`e^{-|z|}`, so :math:`|z| = 10^4` gives 0 or 1 without overflow warnings.
+
+Parameters
+----------
+z : array_like
+    Pre-activations of any shape.
+
+Returns
+-------
+ndarray
+    :math:`\sigma(z)` in :math:`[0, 1]`, of the shape and floating dtype of ``z``.
 
 Examples
 --------
@@ -164,11 +402,23 @@ def _tanh_derivative(z: FloatArray) -> FloatArray:
     return 4.0 * e / (1.0 + e) ** 2
 
 
-tanh = ActivationFunction("tanh", np.tanh, _tanh_derivative, _tanh_from_output)
+tanh = ActivationFunction(
+    "tanh", np.tanh, _tanh_derivative, _tanh_from_output, output_range=(-1.0, 1.0)
+)
 tanh.__doc__ = r"""Hyperbolic tangent, :math:`\tanh(z) = 2\sigma(2z) - 1`.
 
 :math:`\tanh'(z) = 1 - \tanh^2(z)`, with range :math:`(0, 1]`: larger than the sigmoid's
 near 0, but it still vanishes once units saturate at :math:`\pm 1`.
+
+Parameters
+----------
+z : array_like
+    Pre-activations of any shape.
+
+Returns
+-------
+ndarray
+    :math:`\tanh(z)` in :math:`[-1, 1]`, of the shape and floating dtype of ``z``.
 
 Examples
 --------
@@ -185,12 +435,8 @@ def _leaky_relu(z: FloatArray, slope: float) -> FloatArray:
 
 def _leaky_relu_derivative(z: FloatArray, slope: float) -> FloatArray:
     # At z = 0 PyTorch's backward takes the left branch: 0 for ReLU, slope for Leaky ReLU.
+    # slope >= 0, so a > 0 exactly when z > 0: the same function serves z and a.
     return np.where(z > 0, 1.0, slope).astype(z.dtype, copy=False)
-
-
-def _leaky_relu_from_output(a: FloatArray, slope: float) -> FloatArray:
-    # slope >= 0, so a > 0 exactly when z > 0.
-    return np.where(a > 0, 1.0, slope).astype(a.dtype, copy=False)
 
 
 def _relu(z: FloatArray) -> FloatArray:
@@ -198,15 +444,28 @@ def _relu(z: FloatArray) -> FloatArray:
 
 
 def _relu_derivative(z: FloatArray) -> FloatArray:
+    # relu(z) > 0 exactly when z > 0: the same function serves z and a.
     return (z > 0).astype(z.dtype)
 
 
-relu = ActivationFunction("relu", _relu, _relu_derivative, _relu_derivative)
+relu = ActivationFunction(
+    "relu", _relu, _relu_derivative, _relu_derivative, output_range=(0.0, math.inf)
+)
 relu.__doc__ = r"""Rectified linear unit, :math:`\mathrm{relu}(z) = \max(0, z)`.
 
 Its derivative is the step function: 1 for :math:`z > 0` and 0 otherwise. At :math:`z = 0`,
 where the function has no derivative, gradlab uses 0, as PyTorch does. A unit whose input is
 negative for every sample passes no gradient at all: a *dead* ReLU.
+
+Parameters
+----------
+z : array_like
+    Pre-activations of any shape.
+
+Returns
+-------
+ndarray
+    :math:`\max(0, z)`, of the shape and floating dtype of ``z``.
 
 Examples
 --------
@@ -221,14 +480,26 @@ leaky_relu = ActivationFunction(
     "leaky_relu",
     _leaky_relu,
     _leaky_relu_derivative,
-    _leaky_relu_from_output,
+    _leaky_relu_derivative,
     params={"slope": 0.01},
 )
 leaky_relu.__doc__ = r"""Leaky ReLU, :math:`z` for :math:`z > 0` and :math:`\epsilon z` otherwise.
 
-The small slope :math:`\epsilon` (``slope``, default 0.01, as in Maas et al. 2013 and PyTorch's
+The small slope :math:`\epsilon` (``slope``, as in Maas et al. 2013 and PyTorch's
 ``negative_slope``) keeps a gradient flowing for negative inputs, so units cannot die.
 The derivative at 0 is ``slope`` (PyTorch's convention).
+
+Parameters
+----------
+z : array_like
+    Pre-activations of any shape.
+slope : float, default 0.01
+    The slope :math:`\epsilon \ge 0` for :math:`z \le 0`.
+
+Returns
+-------
+ndarray
+    The activations, of the shape and floating dtype of ``z``.
 
 Examples
 --------
@@ -254,13 +525,33 @@ def _elu_from_output(a: FloatArray, alpha: float) -> FloatArray:
     return np.where(a > 0, 1.0, a + alpha).astype(a.dtype, copy=False)
 
 
-elu = ActivationFunction("elu", _elu, _elu_derivative, _elu_from_output, params={"alpha": 1.0})
+elu = ActivationFunction(
+    "elu",
+    _elu,
+    _elu_derivative,
+    _elu_from_output,
+    params={"alpha": 1.0},
+    output_range=lambda alpha: (-alpha, math.inf),
+)
 elu.__doc__ = r"""Exponential linear unit (Clevert et al. 2015).
 
 .. math:: \mathrm{elu}(z) = z \text{ for } z > 0, \quad \alpha (e^{z} - 1) \text{ otherwise},
 
 with derivative 1 for :math:`z > 0` and :math:`\alpha e^{z} = \mathrm{elu}(z) + \alpha`
 otherwise. Smooth for ``alpha = 1``; negative outputs push mean activations toward zero.
+
+Parameters
+----------
+z : array_like
+    Pre-activations of any shape.
+alpha : float, default 1.0
+    The scale :math:`\alpha \ge 0`: outputs approach :math:`-\alpha` as
+    :math:`z \to -\infty`.
+
+Returns
+-------
+ndarray
+    The activations, in :math:`(-\alpha, \infty)`, of the shape and floating dtype of ``z``.
 
 Examples
 --------
@@ -274,7 +565,7 @@ array([0.36787944, 1.        , 1.        ])
 
 # --- identity --------------------------------------------------------------------------------
 def _identity(z: FloatArray) -> FloatArray:
-    return z
+    return z.copy()  # a new array, like every other activation: no aliasing of the caller's
 
 
 def _ones(z: FloatArray) -> FloatArray:
@@ -286,6 +577,16 @@ identity.__doc__ = r"""The identity, :math:`\sigma(z) = z`, with derivative 1.
 
 A network whose activations are all the identity is a product of matrices: one linear map,
 however many layers it has.
+
+Parameters
+----------
+z : array_like
+    Pre-activations of any shape.
+
+Returns
+-------
+ndarray
+    A copy of ``z`` (never ``z`` itself), of its floating dtype.
 
 Examples
 --------
@@ -302,30 +603,40 @@ def _softmax(z: FloatArray) -> FloatArray:
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
-def _softmax_jacobian(z: FloatArray) -> FloatArray:
-    s = _softmax(z)
-    return s[..., :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :])
-
-
 def _softmax_jacobian_from_output(s: FloatArray) -> FloatArray:
     return s[..., :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :])
 
 
+def _softmax_jacobian(z: FloatArray) -> FloatArray:
+    return _softmax_jacobian_from_output(_softmax(z))
+
+
 class _Softmax(ActivationFunction):
     def _input(self, z: ArrayLike, name: str) -> FloatArray:
-        arr = as_float_array(z, name)
-        if arr.ndim == 0:
+        arr = as_real_array(z, name)
+        if arr.ndim == 0 or arr.shape[-1] == 0:
+            what = "a scalar" if arr.ndim == 0 else f"shape {arr.shape}"
             raise ValueError(
-                f"softmax needs at least 1-D {name} (the classes on the last axis), got a scalar"
+                f"softmax needs {name} with at least one class on its last axis "
+                f"(shape (..., n_classes)), got {what}"
             )
         return arr
 
-    def backward(self, a: FloatArray, grad_output: FloatArray, **params: float) -> FloatArray:
+    def backward(self, a: ArrayLike, grad_output: ArrayLike, **params: float) -> FloatArray:
         # J^T g with J = diag(s) - s s^T, without forming J: s * (g - <g, s>).
-        return a * (grad_output - np.sum(grad_output * a, axis=-1, keepdims=True))
+        s, g, _ = self._backward_args(a, grad_output, params)
+        if s.ndim == 0 or s.shape[-1] == 0:
+            raise ValueError(f"softmax needs a of shape (..., n_classes >= 1), got {s.shape}")
+        return s * (g - np.sum(g * s, axis=-1, keepdims=True))
 
 
-softmax = _Softmax("softmax", _softmax, _softmax_jacobian, _softmax_jacobian_from_output)
+softmax = _Softmax(
+    "softmax",
+    _softmax,
+    _softmax_jacobian,
+    _softmax_jacobian_from_output,
+    output_range=(0.0, 1.0),
+)
 softmax.__doc__ = r"""Softmax over the last axis, :math:`s_i = e^{z_i} / \sum_j e^{z_j}`.
 
 Computed as :math:`e^{z_i - \max_j z_j} / \sum_j e^{z_j - \max_j z_j}`, so logits of
@@ -333,6 +644,16 @@ Computed as :math:`e^{z_i - \max_j z_j} / \sum_j e^{z_j - \max_j z_j}`, so logit
 :math:`\partial s_i / \partial z_j = s_i (\delta_{ij} - s_j)`, returned with shape
 ``z.shape + (k,)``; backpropagation applies :math:`J^\top g = s \odot (g - \langle g, s\rangle)`
 without forming it.
+
+Parameters
+----------
+z : array_like of shape (..., k)
+    Logits, the classes on the last axis (at least one).
+
+Returns
+-------
+ndarray of shape (..., k)
+    Probabilities, each row summing to 1, of the floating dtype of ``z``.
 
 Examples
 --------
@@ -344,6 +665,7 @@ array([[ 0.25, -0.25],
        [-0.25,  0.25]])
 """
 
+#: Every activation by name: ``ACTIVATIONS["relu"] is relu``.
 ACTIVATIONS: dict[str, ActivationFunction] = {
     f.name: f for f in (sigmoid, tanh, relu, leaky_relu, elu, identity, softmax)
 }
@@ -355,8 +677,20 @@ __test__ = {name: f.__doc__ or "" for name, f in ACTIVATIONS.items()}
 def get(name: str | ActivationFunction) -> ActivationFunction:
     """Return the activation called ``name`` (or ``name`` itself if it already is one).
 
+    Parameters
+    ----------
+    name : str or ActivationFunction
+        A key of :data:`ACTIVATIONS`, or an activation object.
+
+    Returns
+    -------
+    ActivationFunction
+        The activation.
+
     Raises
     ------
+    TypeError
+        If ``name`` is neither a str nor an :class:`ActivationFunction`.
     ValueError
         For an unknown name; the message lists the known ones.
 
