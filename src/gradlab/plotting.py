@@ -23,7 +23,20 @@ def _pyplot() -> Any:
 
 
 def layer_colors(n: int) -> list[Any]:
-    """``n`` colors from dark (first layer) to light (last layer), readable on white and dark.
+    """Return ``n`` colors from dark (first layer) to light (last layer).
+
+    The colors come from the viridis map, cut at both ends so that each reads on a white and
+    on a dark background.
+
+    Parameters
+    ----------
+    n : int
+        Number of layers.
+
+    Returns
+    -------
+    list of tuple
+        ``n`` RGBA tuples, first layer first.
 
     Examples
     --------
@@ -43,19 +56,34 @@ def plot_gradient_norms(
 ) -> Any:
     """Plot per-layer gradient norms on a log scale.
 
+    One bar per layer for a single measurement, or one line per layer over the epochs of a
+    run, each in its :func:`layer_colors` color.
+
     Parameters
     ----------
     norms : array_like of shape (n_layers,) or (n_epochs, n_layers)
-        One bar per layer, or one line per layer over epochs (``History.grad_norms``).
-    ax : matplotlib Axes, optional
-    labels : sequence of str, optional
-        Layer labels; default "layer 1", "layer 2", ...
+        The norms: one bar per layer, or one line per layer over epochs
+        (``History.grad_norms``).
+    ax : matplotlib.axes.Axes or None, default None
+        The Axes to draw on; None draws on a new figure.
+    labels : sequence of str or None, default None
+        One label per layer; None labels them "layer 1", "layer 2", ...
     **kwargs
         Passed to ``ax.bar`` or ``ax.plot``.
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from gradlab.plotting import plot_gradient_norms
+    >>> ax = plot_gradient_norms([1e-4, 1e-2, 1.0])
+    >>> ax.get_yscale(), len(ax.patches)
+    ('log', 3)
+    >>> plt.close(ax.figure)
     """
     plt = _pyplot()
     values = np.asarray(norms, dtype=float)
@@ -76,11 +104,30 @@ def plot_gradient_norms(
 
 
 def plot_losses(curves: dict[str, ArrayLike], ax: Any = None, log: bool = True) -> Any:
-    """Plot several loss curves (label -> values per epoch) on one Axes.
+    """Plot several loss curves on one Axes, against the epoch.
+
+    Parameters
+    ----------
+    curves : dict of str to array_like of shape (n_epochs,)
+        Each curve's legend label and its loss per epoch.
+    ax : matplotlib.axes.Axes or None, default None
+        The Axes to draw on; None draws on a new figure.
+    log : bool, default True
+        Whether the loss axis is logarithmic.
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from gradlab.plotting import plot_losses
+    >>> ax = plot_losses({"SGD": [1.0, 0.5, 0.3], "Adam": [1.0, 0.2, 0.05]})
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['SGD', 'Adam']
+    >>> plt.close(ax.figure)
     """
     plt = _pyplot()
     ax = ax if ax is not None else plt.subplots()[1]
