@@ -68,6 +68,15 @@ class Layer:
     input_grad)`` on validated arrays; the public :meth:`forward` and :meth:`backward` check
     their input once.
 
+    Attributes
+    ----------
+    training : bool
+        Training mode (True) or evaluation mode; it matters for :class:`BatchNorm`.
+    in_features : int or None
+        Number of input features, where the layer fixes it (None for element-wise layers).
+    out_features : int or None
+        Number of output features, where the layer fixes it.
+
     Notes
     -----
     **One cache per call.** Every call of a layer during a forward pass keeps its own cache
@@ -90,9 +99,7 @@ class Layer:
     """
 
     training: bool = True
-    #: number of input features, where the layer fixes it (``None`` for element-wise layers)
     in_features: int | None = None
-    #: number of output features, where the layer fixes it
     out_features: int | None = None
 
     def forward(self, x: ArrayLike) -> FloatArray:
@@ -391,6 +398,13 @@ class Dense(Layer):
         return g @ self.W.value.T if input_grad else None
 
     def parameters(self) -> list[Parameter]:
+        """The layer's trainable parameters.
+
+        Returns
+        -------
+        list of Parameter
+            ``[W, b]``, or ``[W]`` without a bias.
+        """
         return [self.W] if self.b is None else [self.W, self.b]
 
     def __repr__(self) -> str:
@@ -431,6 +445,7 @@ class Activation(Layer):
 
     @property
     def name(self) -> str:
+        """The activation's name, such as ``"sigmoid"``."""
         return self.function.name
 
     def _forward(self, x: FloatArray) -> tuple[FloatArray, Any]:
@@ -459,6 +474,7 @@ class BatchNorm(Layer):
     features : int
         Number of features (columns).
     eps : float, default 1e-5
+        Added to the variance before the square root, for numerical stability.
     momentum : float, default 0.1
         Weight of the new batch statistics in the running estimates, in [0, 1).
     dtype : dtype, default float64
@@ -548,6 +564,13 @@ class BatchNorm(Layer):
         )
 
     def parameters(self) -> list[Parameter]:
+        """The layer's trainable parameters.
+
+        Returns
+        -------
+        list of Parameter
+            ``[gamma, beta]``.
+        """
         return [self.gamma, self.beta]
 
     def __repr__(self) -> str:
@@ -622,10 +645,24 @@ class Sequential(Layer):
         return g if input_grad else None
 
     def parameters(self) -> list[Parameter]:
+        """The layer's trainable parameters.
+
+        Returns
+        -------
+        list of Parameter
+            Every layer's parameters in forward order; a shared one appears once.
+        """
         unique = {id(p): p for layer in self.layers for p in layer.parameters()}
         return list(unique.values())
 
     def modules(self) -> Iterator[Layer]:
+        """Iterate over this container and every layer inside it, depth first, each once.
+
+        Yields
+        ------
+        Layer
+            ``self`` first, then the layers in forward order (a reused layer once).
+        """
         seen = {id(self)}
         yield self
         for child in self.layers:
@@ -635,6 +672,18 @@ class Sequential(Layer):
                     yield layer
 
     def train(self, mode: bool = True) -> Sequential:
+        """Switch this container and every layer inside it to training (or evaluation) mode.
+
+        Parameters
+        ----------
+        mode : bool, default True
+            True for training mode, False for evaluation mode.
+
+        Returns
+        -------
+        Sequential
+            ``self``, so that calls chain.
+        """
         mode = check_bool(mode, "mode")
         for layer in self.modules():
             layer.training = mode
@@ -666,6 +715,11 @@ class Residual(Sequential):
     The identity path contributes :math:`\partial y/\partial x = I + \partial f/\partial x`,
     so the gradient reaching :math:`x` is the incoming gradient *plus* what flows through
     :math:`f`: it does not vanish even when :math:`f`'s weights are tiny.
+
+    Parameters
+    ----------
+    *layers : Layer
+        The layers of :math:`f`, first to last; :math:`f` must keep the width.
 
     Examples
     --------
