@@ -56,6 +56,16 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def readable(x: float) -> str:
     """A number as people write it: 3 significant figures, powers of ten as ``2.1 × 10⁻⁷``.
 
+    Parameters
+    ----------
+    x : float
+        The number.
+
+    Returns
+    -------
+    str
+        Three significant figures; below 10⁻³ or from 10³ on, a mantissa times a power of ten.
+
     Examples
     --------
     >>> from gradlab.report import readable
@@ -139,7 +149,9 @@ class Thresholds:
 class LayerRow:
     """One call of one layer in the forward pass, and the gradient that came back to it.
 
-    Attributes
+    Each field is also an attribute of the same name.
+
+    Parameters
     ----------
     name : str
         Where the layer sits: its index path in a gradlab network (``"2"``, ``"3.0"`` inside a
@@ -158,6 +170,7 @@ class LayerRow:
         He, :math:`\\sqrt{2/n_\\text{in}}`, when a ReLU-family activation follows the layer;
         Xavier, :math:`\\sqrt{2/(n_\\text{in} + n_\\text{out})}`, otherwise.
     expected_init : {"He", "Xavier"} or None
+        The initialization that ``expected_std`` follows.
     grad_norm : float or None
         :math:`\\|\\partial L/\\partial W\\|` (None for a layer without weights). A weight
         used by several calls has one gradient, the sum over its uses.
@@ -217,7 +230,9 @@ class GradientReport:
     :func:`gradlab.torch.diagnose` (PyTorch modules). Printed, it is a text table; in a
     notebook, an HTML table; :meth:`plot` draws it.
 
-    Attributes
+    Each field is also an attribute of the same name.
+
+    Parameters
     ----------
     layers : tuple of LayerRow
         One row per layer call, in the order the forward pass ran them.
@@ -753,6 +768,7 @@ def diagnose(
     Returns
     -------
     GradientReport
+        One row per layer call, the first-to-last gradient ratio and the warnings.
 
     Raises
     ------

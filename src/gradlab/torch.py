@@ -275,6 +275,7 @@ def diagnose(
     Returns
     -------
     GradientReport
+        One row per module call, the first-to-last gradient ratio and the warnings.
 
     Raises
     ------
