@@ -4,7 +4,7 @@ Activation functions and their derivatives
 ==========================================
 
 Backpropagation multiplies the gradient by the derivative of the :term:`activation function`
-(활성함수) once for every layer it passes through (:math:`\delta^{(l)} = (\delta^{(l+1)}
+(활성화 함수) once for every layer it passes through (:math:`\delta^{(l)} = (\delta^{(l+1)}
 W^{(l+1)\top}) \odot \sigma'(z^{(l)})`). So what matters for learning is not the shape of
 :math:`\sigma` but the size of :math:`\sigma'`. This example plots five activations of
 :mod:`gradlab.activations` next to their derivatives and computes the largest value each

@@ -3,7 +3,7 @@ r"""
 Without a nonlinearity, depth is lost
 =====================================
 
-A layer without an :term:`activation function` (활성함수) is an affine map,
+A layer without an :term:`activation function` (활성화 함수) is an affine map,
 :math:`h \mapsto hW + b`, and a composition of affine maps is again one affine map:
 
 .. math::
@@ -20,14 +20,14 @@ illustrates why :ref:`course-learning` insists that activations be nonlinear.
 # %%
 # Two classes no straight line can separate
 # -----------------------------------------
-# :func:`sklearn.datasets.make_circles` draws an inner and an outer ring of points (400 in
+# :func:`gradlab.datasets.make_circles` draws an inner and an outer ring of points (400 in
 # all, with a little noise, seeded). Class 1 is the inner ring.
-from sklearn.datasets import make_circles
+from gradlab.datasets import make_circles
 
 
 def circles():
     """The 400 points X and their classes y as a column of 0.0 and 1.0."""
-    X, labels = make_circles(n_samples=400, noise=0.1, factor=0.5, random_state=0)
+    X, labels = make_circles(n_samples=400, noise=0.1, factor=0.5, seed=0)
     return X, labels.reshape(-1, 1).astype(float)
 
 

@@ -168,6 +168,6 @@ plt.show()
 # not the gradient flow (first/last ratios between 2 and 3 at the end, as with SGD): it
 # drives the training loss more than an order of magnitude lower, while the test accuracy,
 # on this small data set, stays about the same. The fixes act at different places, the
-# activation function (활성함수) and the weight initialization (가중치 초기화) on the
+# activation function (활성화 함수) and the weight initialization (가중치 초기화) on the
 # gradient itself, the optimizer on what is done with it; see :ref:`course-initialization`
 # and :ref:`course-optimizers`.

@@ -4,7 +4,7 @@ Per-layer gradient norms at initialization: activation × initializer
 =====================================================================
 
 Whether a deep network's gradient vanishes or explodes is decided before training starts,
-by two choices: the activation function (활성함수) and the weight initialization
+by two choices: the activation function (활성화 함수) and the weight initialization
 (가중치 초기화). Going back through layer :math:`l`, the gradient is multiplied by
 :math:`W^{(l)}` and by the activation's derivative, so its size changes by roughly
 :math:`\sqrt{n \operatorname{Var}[W]}` times the typical :math:`|f'(z)|` per layer.
