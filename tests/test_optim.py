@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 import math
+import pickle
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,10 +33,13 @@ from gradlab.optim import (
     RMSprop,
     RMSpropState,
     StepLR,
+    adadelta_rule,
+    adagrad_rule,
     adam_rule,
     clip_grad_norm,
     clip_grad_value,
     momentum_rule,
+    rmsprop_rule,
 )
 
 OPTIMIZERS = [SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, NAdam]
@@ -910,3 +916,552 @@ def test_bad_input(make, exc, match):
 def test_negative_weight_decay_and_eps(cls, arg):
     with pytest.raises(ValueError, match=rf"{arg} must be >= 0, got -0\.1"):
         cls(one(), **{arg: -0.1})
+
+
+# ----------------------------------------------------------------------------------------
+# Schedules past the smallest float: PyTorch goes on with lr 0.0
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make_schedule",
+    [lambda opt: ExponentialLR(opt, gamma=0.1), lambda opt: StepLR(opt, step_size=2, gamma=1e-3)],
+    ids=["exponential", "step"],
+)
+@pytest.mark.parametrize("cls", [SGD, Adam, AdamW])
+def test_a_schedule_may_underflow_the_learning_rate_to_zero(make_schedule, cls):
+    p = Parameter([1.0, -2.0])
+    opt = cls([p], lr=0.1)
+    sched = make_schedule(opt)
+    lrs = []
+    for _ in range(400):  # ExponentialLR(gamma=0.1) used to raise at epoch 322
+        p.grad = [0.5, 0.5]
+        opt.step()
+        before = opt.lr
+        sched.step()
+        assert opt.lr == before * sched._factor(sched.last_epoch)  # the chainable product
+        lrs.append(opt.lr)
+    assert lrs[-1] == 0.0
+    assert sched.get_last_lr() == [0.0]
+    assert sched.last_epoch == 400
+    assert min(x for x in lrs if x > 0) < 1e-307  # it went through the subnormals
+    frozen = p.value.copy()
+    opt.step()  # lr 0: the parameters stay (AdamW's decay is lr * weight_decay: none)
+    np.testing.assert_array_equal(p.value, frozen)
+    with pytest.raises(ValueError, match=r"lr must be > 0, got 0\.0"):
+        opt.lr = 0.0  # a user still may not set it
+
+
+def test_exponential_lr_reaches_zero_at_pytorchs_epoch():
+    opt = SGD([Parameter([1.0])], lr=0.1)
+    sched = ExponentialLR(opt, gamma=0.1)
+    epochs = 0
+    while opt.lr > 0:
+        sched.step()
+        epochs += 1
+    assert epochs == 323  # torch.optim.lr_scheduler.ExponentialLR 2.13 (tests/oracle)
+
+
+@pytest.mark.parametrize(
+    "make_schedule",
+    [lambda opt: ExponentialLR(opt, gamma=10.0), lambda opt: StepLR(opt, 1, gamma=1e300)],
+    ids=["exponential", "step"],
+)
+def test_a_schedule_refuses_to_overflow_and_changes_nothing(make_schedule):
+    opt = Adam([Parameter([1.0])], lr=1.0)
+    sched = make_schedule(opt)
+    while math.isfinite(opt.lr * sched.gamma):
+        sched.step()
+    lr, epoch = opt.lr, sched.last_epoch
+    assert lr >= 1e300
+    for _ in range(2):
+        with pytest.raises(
+            ValueError, match=rf"would set the learning rate to inf at epoch {epoch + 1}"
+        ):
+            sched.step()
+        assert (opt.lr, sched.last_epoch, sched.get_last_lr()) == (lr, epoch, [lr])
+
+
+# ----------------------------------------------------------------------------------------
+# p.grad = None: skipped by every step, as in PyTorch
+# ----------------------------------------------------------------------------------------
+
+
+def state_arrays(state: Any) -> list[Any]:
+    return [v.copy() if isinstance(v, np.ndarray) else v for v in state]
+
+
+@pytest.mark.parametrize(
+    ("cls", "kwargs"), [(c[1], c[3]) for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_a_parameter_without_gradient_is_skipped(cls, kwargs):
+    used, unused = Parameter([1.0, -2.0]), Parameter([[0.5], [3.0]])
+    kwargs = {**kwargs, "weight_decay": 0.3}  # decay must skip it too
+    opt = cls([used, unused], **kwargs)
+    before = unused.value.copy()
+    initial_state = state_arrays(opt.state[unused])
+    for t in range(1, 4):
+        used.grad = grad_fn(used.value, t)
+        unused.grad = None
+        opt.step()
+    np.testing.assert_array_equal(unused.value, before)
+    for a, b in zip(state_arrays(opt.state[unused]), initial_state, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(used.value, [1.0, -2.0])
+    ref, w, s = dict((c[1], c[2]) for c in CASES)[cls], np.array([1.0, -2.0]), {}
+    for t in range(1, 4):  # the parameter with a gradient moved as if alone
+        w = ref(w, grad_fn(w, t), s, t, **kwargs)
+    np.testing.assert_allclose(used.value, w, rtol=1e-12)
+
+
+def test_plain_sgd_skips_a_parameter_without_gradient():
+    a, b = Parameter([1.0]), Parameter([2.0])
+    opt = SGD([a, b], lr=0.5)
+    a.grad, b.grad = None, [1.0]
+    opt.step()
+    assert (a.value[0], b.value[0]) == (1.0, 1.5)
+
+
+def test_zero_grad_and_clipping_leave_a_none_gradient_alone():
+    a, b = Parameter([1.0]), Parameter([0.0, 0.0])
+    a.grad, b.grad = None, [3.0, 4.0]
+    SGD([a, b]).zero_grad()
+    assert a.grad is None
+    b.grad = [3.0, 4.0]
+    assert clip_grad_norm([a, b], 1.0) == 5.0
+    assert a.grad is None
+    clip_grad_value([a, b], 0.1)
+    assert a.grad is None
+    np.testing.assert_allclose(b.grad, [0.1, 0.1])
+    assert clip_grad_norm([a], 1.0) == 0.0
+
+
+# ----------------------------------------------------------------------------------------
+# A step that raises changes nothing
+# ----------------------------------------------------------------------------------------
+
+
+def second_call(bad: Callable[[np.ndarray], Any]) -> Callable[..., Any]:
+    """A rule that returns ``(g, 1)`` for the first parameter and ``bad(g)`` for the second."""
+    calls: list[int] = []
+
+    def rule(g, s):
+        calls.append(1)
+        return (g if len(calls) == 1 else bad(g)), 1
+
+    return rule
+
+
+def fail(g: np.ndarray) -> Any:
+    raise FloatingPointError("no")
+
+
+@pytest.mark.parametrize(
+    ("bad", "exc", "match"),
+    [
+        (fail, FloatingPointError, "no"),
+        (lambda g: g[:1], ValueError, r"direction of shape \(2,\) for Parameter\('b'.* \(1,\)"),
+        (lambda g: "up", ValueError, "rule must return a float direction"),
+        (lambda g: g.astype(int), ValueError, "rule must return a float direction"),
+        (lambda g: [1.0] * g.size, None, None),
+    ],
+    ids=["raises", "wrong shape", "string", "int", "list is fine"],
+)
+@pytest.mark.parametrize("decoupled", [False, True])
+def test_a_failing_step_updates_no_parameter(bad, exc, match, decoupled):
+    a, b = Parameter([1.0, 2.0], name="a"), Parameter([3.0, 4.0], name="b")
+    opt = Optimizer(
+        [a, b], 0.1, 0.5, second_call(bad), lambda v: None, decoupled_weight_decay=decoupled
+    )
+    a.grad, b.grad = [1.0, 1.0], [1.0, 1.0]
+    if exc is None:
+        opt.step()
+        assert a.value[0] != 1.0
+        assert b.value[0] != 3.0
+        assert opt.state == {a: 1, b: 1}
+        return
+    with pytest.raises(exc, match=match):
+        opt.step()
+    np.testing.assert_array_equal(a.value, [1.0, 2.0])
+    np.testing.assert_array_equal(b.value, [3.0, 4.0])
+    assert opt.state == {a: None, b: None}
+
+
+# ----------------------------------------------------------------------------------------
+# float32 stays float32
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cls", "ref", "kwargs"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_float32_parameters_stay_float32(cls, ref, kwargs):
+    params = [Parameter(np.asarray(p.value, dtype=np.float32)) for p in make_params()]
+    opt = cls(params, **kwargs)
+    ws = [p.value.astype(np.float64) for p in params]
+    states: list[dict[str, Any]] = [{} for _ in params]
+    for t in range(1, 6):
+        for p in params:
+            p.grad = grad_fn(p.value.astype(np.float64), t)  # a float64 gradient, cast on entry
+            assert p.grad.dtype == np.float32
+        opt.step()
+        ws = [ref(w, grad_fn(w, t), s, t, **kwargs) for w, s in zip(ws, states, strict=True)]
+    for p, w in zip(params, ws, strict=True):
+        assert p.value.dtype == np.float32
+        assert p.grad.dtype == np.float32
+        for v in opt.state[p]:
+            assert not isinstance(v, np.ndarray) or v.dtype == np.float32
+        np.testing.assert_allclose(p.value, w, rtol=2e-4, atol=2e-5)
+
+
+def test_clipping_keeps_float32():
+    p = Parameter(np.zeros(3, dtype=np.float32))
+    p.grad = np.array([3.0, -4.0, 12.0])
+    clip_grad_norm([p], 1.0)
+    clip_grad_value([p], 0.5)
+    assert p.grad.dtype == np.float32
+    assert p.value.dtype == np.float32
+
+
+# ----------------------------------------------------------------------------------------
+# Parameter: value, grad and name are checked on the way in
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"value": [1.0], "name": 5}, TypeError, "name must be a str, got int"),
+        ({"value": [1.0], "name": b"w"}, TypeError, "name must be a str, got bytes"),
+        ({"value": []}, ValueError, r"value must not be empty, got shape \(0,\)"),
+        ({"value": np.zeros((3, 0))}, ValueError, "value must not be empty"),
+        ({"value": True}, TypeError, "value must contain real numbers, got booleans"),
+        ({"value": [True, False]}, TypeError, "value must contain real numbers, got booleans"),
+        ({"value": None}, TypeError, "value must contain real numbers"),
+        ({"value": "abc"}, TypeError, "value must contain real numbers"),
+        ({"value": [[1.0], [2.0, 3.0]]}, TypeError, "value must be array-like"),
+        ({"value": [1.0, math.nan]}, ValueError, r"value contains 1 non-finite value"),
+        ({"value": [math.inf]}, ValueError, "value contains 1 non-finite"),
+        ({"value": [1j]}, TypeError, "value must contain real numbers"),
+        ({"value": [1.0], "nme": "w"}, TypeError, "unexpected keyword argument 'nme'"),
+    ],
+)
+def test_parameter_refuses_bad_arguments(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        Parameter(**kwargs)
+
+
+BAD_GRADS = [
+    (np.zeros(3), ValueError, r"got shape \(3,\)"),
+    (np.zeros((2, 1)), ValueError, r"got shape \(2, 1\)"),
+    (1.0, ValueError, r"got shape \(\)"),
+    ("ab", TypeError, "got str 'ab'"),
+    (np.array([True, False]), TypeError, "got booleans"),
+    ([object(), object()], TypeError, "must contain real numbers"),
+    (np.array(["a", "b"]), TypeError, "must contain real numbers"),
+    (np.broadcast_to(1.0, (2,)), ValueError, "must be a writeable array"),
+]
+
+
+@pytest.mark.parametrize(("bad", "exc", "match"), BAD_GRADS)
+@pytest.mark.parametrize("attribute", ["grad", "value"])
+def test_parameter_refuses_a_gradient_or_value_that_does_not_fit(attribute, bad, exc, match):
+    p = Parameter([1.0, 2.0], name="W")
+    p.grad = [0.5, 0.5]
+    kept = getattr(p, attribute)
+    with pytest.raises(exc, match=rf"^{attribute} of Parameter\('W', shape=\(2,\).*{match}"):
+        setattr(p, attribute, bad)
+    assert getattr(p, attribute) is kept
+    np.testing.assert_array_equal(p.value, [1.0, 2.0])
+    np.testing.assert_array_equal(p.grad, [0.5, 0.5])
+
+
+def test_parameter_value_refuses_nonfinite_but_grad_allows_it():
+    p = Parameter([1.0, 2.0])
+    with pytest.raises(ValueError, match=r"value of Parameter.* contains 1 non-finite"):
+        p.value = [1.0, math.nan]
+    p.grad = [math.inf, math.nan]  # as PyTorch: a diverged gradient is data, not misuse
+    assert np.isinf(p.grad[0])
+    assert np.isnan(p.grad[1])
+
+
+def test_parameter_assignments_keep_shape_dtype_and_identity():
+    p = Parameter(np.ones((2, 2), dtype=np.float32), name="w")
+    g = np.full((2, 2), 3.0, dtype=np.float32)
+    p.grad = g
+    assert p.grad is g  # same dtype: kept, as PyTorch keeps the assigned tensor
+    p.grad = [[1, 2], [3, 4]]
+    assert p.grad.dtype == np.float32
+    np.testing.assert_array_equal(p.grad, [[1, 2], [3, 4]])
+    p.value = np.zeros((2, 2))  # float64 in, float32 kept
+    assert p.value.dtype == np.float32
+    assert p.shape == (2, 2)
+    p.grad = None
+    assert p.grad is None
+    p.name = "v"
+    assert repr(p) == "Parameter('v', shape=(2, 2), dtype=float32)"
+    with pytest.raises(TypeError, match="name must be a str, got int"):
+        p.name = 3  # type: ignore[assignment]
+    assert p.name == "v"
+
+
+# ----------------------------------------------------------------------------------------
+# Every public class and function of optim refuses bad input, naming the argument
+# ----------------------------------------------------------------------------------------
+
+BAD_REALS = [  # (value, exception, message fragment)
+    (True, TypeError, "must be a real number, got bool"),
+    ("0.1", TypeError, "must be a real number, got str"),
+    (None, TypeError, "must be a real number, got NoneType"),
+    (np.array([0.1]), TypeError, "must be a real number, got ndarray"),
+    (math.nan, ValueError, "must be finite, got nan"),
+    (math.inf, ValueError, "must be finite, got inf"),
+    (-0.5, ValueError, "must be"),
+]
+BAD_FLAGS = [1, 0, "yes", "False", None, 1.0]
+BAD_BETAS = [
+    (0.9, TypeError, "betas must be a pair"),
+    ("ab", TypeError, "betas must be a pair"),
+    (None, TypeError, "betas must be a pair"),
+    ((0.9,), TypeError, "betas must be a pair"),
+    ((True, 0.9), TypeError, r"betas\[0\] must be a real number, got bool"),
+    ((0.9, math.nan), ValueError, r"betas\[1\] must be finite"),
+    ((0.9, "0.99"), TypeError, r"betas\[1\] must be a real number"),
+    ((0.9, 1.0), ValueError, r"betas\[1\] must be in \[0, 1\)"),
+]
+
+
+def hyperparameter_cases() -> list[Any]:
+    cases = []
+    for cls, defaults in SIGNATURES.items():
+        for arg, default in defaults.items():
+            if isinstance(default, bool):
+                bads = [(bad, TypeError, "must be True or False") for bad in BAD_FLAGS]
+            elif isinstance(default, float):
+                bads = BAD_REALS
+            else:
+                bads = BAD_BETAS
+            for bad, exc, match in bads:
+                cases.append(
+                    pytest.param(cls, arg, bad, exc, match, id=f"{cls.__name__}-{arg}-{bad!r}")
+                )
+    return cases
+
+
+@pytest.mark.parametrize(("cls", "arg", "bad", "exc", "match"), hyperparameter_cases())
+def test_every_hyperparameter_refuses_bad_values(cls, arg, bad, exc, match):
+    p = Parameter([1.0, 2.0])
+    with pytest.raises(exc, match=match if arg == "betas" else rf"{re.escape(arg)} {match}"):
+        cls([p], **{arg: bad})
+    np.testing.assert_array_equal(p.value, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("cls", OPTIMIZERS)
+@pytest.mark.parametrize(
+    ("params", "exc", "match"),
+    [
+        ([], ValueError, "got an empty parameter list"),
+        (iter(()), ValueError, "got an empty parameter list"),
+        (None, TypeError, "expects an iterable of Parameter objects .* got NoneType"),
+        (5, TypeError, "expects an iterable of Parameter objects .* got int"),
+        ("ab", TypeError, "expects an iterable of Parameter objects .* got str"),
+        (np.zeros(2), TypeError, "expects Parameter objects, got float64 at position 0"),
+        ([np.zeros(2)], TypeError, "expects Parameter objects, got ndarray at position 0"),
+        ([{"params": []}], TypeError, "expects Parameter objects, got dict at position 0"),
+        ("same twice", ValueError, "got the same Parameter more than once"),
+    ],
+)
+def test_every_optimizer_refuses_bad_parameter_lists(cls, params, exc, match):
+    if isinstance(params, str) and params == "same twice":
+        p = Parameter([1.0])
+        params = [p, Parameter([2.0]), p]
+    with pytest.raises(exc, match=rf"^{cls.__name__} {match}"):
+        cls(params)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: SGD([Parameter([1.0])], lr=0.1, foreach=False),
+        lambda: Optimizer([Parameter([1.0])], 0.1, 0.0, lambda g, s: (g, s), lambda v: 0, x=1),
+        lambda: StepLR(SGD([Parameter([1.0])]), 2, last_epoch=-1),
+        lambda: ExponentialLR(SGD([Parameter([1.0])]), 0.5, verbose=True),
+        lambda: clip_grad_norm([Parameter([1.0])], 1.0, foreach=False),
+        lambda: clip_grad_value([Parameter([1.0])], 1.0, foreach=False),
+        lambda: momentum_rule(np.ones(1), MomentumState(), momentum=0.9, maximize=True),
+        lambda: adam_rule(
+            np.ones(1), AdamState(0, *np.ones((2, 1))), betas=(0, 0), eps=0, fused=1
+        ),
+        lambda: Parameter([1.0], requires_grad=True),
+    ],
+)
+def test_unknown_keywords_are_refused_everywhere(call):
+    with pytest.raises(TypeError, match="unexpected keyword argument"):
+        call()
+
+
+def fresh_sgd() -> SGD:
+    return SGD([Parameter([1.0])], lr=0.5)
+
+
+@pytest.mark.parametrize(
+    ("make", "exc", "match"),
+    [
+        (lambda opt: StepLR(opt, 0), ValueError, r"step_size must be a positive integer"),
+        (lambda opt: StepLR(opt, -3), ValueError, r"step_size must be a positive integer"),
+        (lambda opt: StepLR(opt, True), TypeError, "step_size must be a positive integer"),
+        (lambda opt: StepLR(opt, "2"), TypeError, "step_size must be a positive integer"),
+        (lambda opt: StepLR(opt, None), TypeError, "step_size must be a positive integer"),
+        (lambda opt: StepLR(opt, 2.0), TypeError, "step_size must be a positive integer"),
+        *[
+            (lambda opt, bad=bad: StepLR(opt, 2, gamma=bad), exc, rf"gamma {match}")
+            for bad, exc, match in BAD_REALS
+        ],
+        *[
+            (lambda opt, bad=bad: ExponentialLR(opt, bad), exc, rf"gamma {match}")
+            for bad, exc, match in BAD_REALS
+        ],
+        (lambda opt: ExponentialLR(opt, 0.0), ValueError, r"gamma must be > 0, got 0\.0"),
+        (lambda opt: ExponentialLR(None, 0.5), TypeError, "expects a gradlab optimizer"),
+        (lambda opt: StepLR("SGD", 2), TypeError, "StepLR expects a gradlab optimizer, got str"),
+    ],
+)
+def test_schedules_refuse_bad_arguments_and_leave_the_optimizer_alone(make, exc, match):
+    opt = fresh_sgd()
+    with pytest.raises(exc, match=match):
+        make(opt)
+    assert opt.lr == 0.5
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "match"),
+    [
+        *[
+            (lambda ps, bad=bad: clip_grad_norm(ps, bad), exc, rf"max_norm {match}")
+            for bad, exc, match in BAD_REALS
+        ],
+        *[
+            (lambda ps, bad=bad: clip_grad_value(ps, bad), exc, rf"clip_value {match}")
+            for bad, exc, match in BAD_REALS
+        ],
+        (lambda ps: clip_grad_norm(ps, 0.0), ValueError, "max_norm must be > 0"),
+        (lambda ps: clip_grad_value(ps, 0.0), ValueError, "clip_value must be > 0"),
+        (lambda ps: clip_grad_norm(ps, 1.0, True), TypeError, "norm_type must be a real number"),
+        (lambda ps: clip_grad_norm(ps, 1.0, "inf"), TypeError, "norm_type must be a real"),
+        (lambda ps: clip_grad_norm(ps, 1.0, None), TypeError, "norm_type must be a real"),
+        (lambda ps: clip_grad_norm(ps, 1.0, math.nan), ValueError, "norm_type must be finite"),
+        (lambda ps: clip_grad_norm(ps, 1.0, -2.0), ValueError, "norm_type must be > 0 or inf"),
+        (lambda ps: clip_grad_norm(ps[0], 1.0), TypeError, "clip_grad_norm expects an iterable"),
+        (lambda ps: clip_grad_value(None, 1.0), TypeError, "clip_grad_value expects an iterable"),
+        (lambda ps: clip_grad_norm([*ps, ps[0]], 1.0), ValueError, "the same Parameter"),
+        (lambda ps: clip_grad_value([*ps, 3.0], 1.0), TypeError, "got float at position 2"),
+    ],
+)
+def test_clipping_refuses_bad_arguments_and_leaves_gradients_alone(call, exc, match):
+    params = with_grads([np.array([3.0, -4.0]), np.array([12.0])])
+    with pytest.raises(exc, match=match):
+        call(params)
+    np.testing.assert_array_equal(params[0].grad, [3.0, -4.0])
+    np.testing.assert_array_equal(params[1].grad, [12.0])
+
+
+# the public rules, each with a valid call to break one argument at a time
+RULES: dict[str, tuple[Callable[..., Any], Callable[[], Any], dict[str, Any]]] = {
+    "momentum_rule": (momentum_rule, MomentumState, {"momentum": 0.9}),
+    "adagrad_rule": (
+        adagrad_rule,
+        lambda: AdagradState(0, np.zeros(2)),
+        {"lr_decay": 0.0, "eps": 1e-10},
+    ),
+    "rmsprop_rule": (rmsprop_rule, lambda: RMSpropState(np.zeros(2)), {"alpha": 0.9, "eps": 0.0}),
+    "adadelta_rule": (
+        adadelta_rule,
+        lambda: AdadeltaState(np.zeros(2), np.zeros(2)),
+        {"rho": 0.9, "eps": 1e-6},
+    ),
+    "adam_rule": (
+        adam_rule,
+        lambda: AdamState(0, np.zeros(2), np.zeros(2)),
+        {"betas": (0.9, 0.999), "eps": 1e-8, "amsgrad": True, "nesterov": True},
+    ),
+}
+
+
+def rule_cases() -> list[Any]:
+    cases = []
+    for name, (rule, state, hyper) in RULES.items():
+        for arg, good in hyper.items():
+            if isinstance(good, bool):
+                bads = [(bad, TypeError, "must be True or False") for bad in BAD_FLAGS]
+            elif isinstance(good, tuple):
+                bads = BAD_BETAS
+            else:
+                bads = BAD_REALS
+            for bad, exc, match in bads:
+                case = (rule, state, {**hyper, arg: bad}, exc, match)
+                cases.append(pytest.param(*case, id=f"{name}-{arg}-{bad!r}"))
+        for label, kw, exc, match in [
+            ("grad str", {"grad": "ab"}, TypeError, "grad must contain real numbers"),
+            ("grad None", {"grad": None}, TypeError, "grad must contain real numbers"),
+            ("grad bool", {"grad": [True, False]}, TypeError, "grad must contain real numbers"),
+            ("state None", {"state": None}, TypeError, "state must be a .*State, got NoneType"),
+            ("state tuple", {"state": ()}, TypeError, "state must be a .*State, got tuple"),
+            ("grad shape", {"grad": np.ones(3)}, ValueError, r"of shape \(3,\), got shape \(2,\)"),
+        ]:
+            if name == "momentum_rule" and label == "grad shape":
+                kw = {"grad": np.ones(3), "state": MomentumState(np.zeros(2))}
+            cases.append(
+                pytest.param(rule, state, {**hyper, **kw}, exc, match, id=f"{name}-{label}")
+            )
+    return cases
+
+
+@pytest.mark.parametrize(("rule", "state", "kwargs", "exc", "match"), rule_cases())
+def test_every_rule_refuses_bad_arguments(rule, state, kwargs, exc, match):
+    kwargs = {"grad": np.ones(2), "state": state(), **kwargs}
+    grad, st = kwargs.pop("grad"), kwargs.pop("state")
+    with pytest.raises(exc, match=match):
+        rule(grad, st, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("state", "exc", "match"),
+    [
+        (AdamState(-1, np.zeros(2), np.zeros(2)), TypeError, "state.step must be an int >= 0"),
+        (AdamState(1.5, np.zeros(2), np.zeros(2)), TypeError, "state.step must be an int"),
+        (AdamState(True, np.zeros(2), np.zeros(2)), TypeError, "state.step must be an int"),
+        (AdamState(0, None, np.zeros(2)), ValueError, "state.exp_avg must be a float array"),
+        (AdamState(0, [0.0, 0.0], np.zeros(2)), ValueError, "got list"),
+        (AdamState(0, np.zeros(2, int), np.zeros(2)), ValueError, "state.exp_avg must be"),
+        (AdamState(0, np.zeros(2), np.zeros(2), np.zeros(1)), ValueError, "max_exp_avg_sq"),
+        (AdamState(0, np.zeros(2), np.zeros(2), None, "1"), TypeError, "state.mu_product"),
+        (AdamState(0, np.zeros(2), np.zeros(2), None, math.nan), ValueError, "mu_product"),
+    ],
+)
+def test_adam_rule_checks_its_state(state, exc, match):
+    with pytest.raises(exc, match=match):
+        adam_rule(np.ones(2), state, betas=(0.9, 0.99), eps=1e-8)
+
+
+def test_public_rules_accept_lists_and_give_the_optimizers_numbers():
+    d, s = rmsprop_rule([2.0, -1.0], RMSpropState(np.zeros(2)), alpha=0.75, eps=0.0)
+    np.testing.assert_allclose(d, [2.0, -2.0])
+    np.testing.assert_allclose(s.square_avg, [1.0, 0.25])
+    d, _ = momentum_rule([1, 2], MomentumState(), momentum=0.9, nesterov=True)
+    np.testing.assert_allclose(d, [1.9, 3.8])
+    with pytest.raises(ValueError, match="nesterov=True requires momentum > 0"):
+        momentum_rule([1.0], MomentumState(), momentum=0.0, nesterov=True)
+
+
+def test_parameter_survives_copy_and_pickle_and_accumulates_in_place():
+    p = Parameter(np.ones(3, dtype=np.float32), name="w")
+    g = p.grad
+    p.grad += np.array([1.0, 2.0, 3.0])  # the layers' += keeps the array and its dtype
+    assert p.grad is g
+    assert p.grad.dtype == np.float32
+    for q in (copy.deepcopy(p), pickle.loads(pickle.dumps(p))):
+        assert repr(q) == repr(p)
+        np.testing.assert_array_equal(q.grad, [1.0, 2.0, 3.0])
+        assert q.value is not p.value
+        with pytest.raises(ValueError, match=r"grad of Parameter\('w'.* got shape \(2,\)"):
+            q.grad = np.zeros(2)  # the copy checks its assignments too

@@ -146,13 +146,18 @@ CONFIGS: list[tuple[str, type, Callable[..., Any], dict[str, Any]]] = [
 ]
 
 
-def run_side_by_side(ours_opt, torch_opt, ours, theirs, steps, after_step=None):
+def run_side_by_side(ours_opt, torch_opt, ours, theirs, steps, after_step=None, dropped=()):
+    """Step both; at odd steps the arrays at the indices ``dropped`` get ``grad = None``."""
     for t in range(steps):
         torch_opt.zero_grad()
         loss(*theirs).backward()
-        torch_opt.step()
         for p, g in zip(ours, gradients([p.value for p in ours]), strict=True):
-            p.grad[...] = g
+            p.grad = g
+        if t % 2:
+            for i in dropped:
+                theirs[i].grad = None
+                ours[i].grad = None
+        torch_opt.step()
         ours_opt.step()
         if after_step is not None:
             after_step(t)
@@ -183,6 +188,19 @@ def test_optimizer_matches_torch_every_step(ours_cls, torch_cls, kwargs):
     )
     # the run actually went somewhere
     assert max(rel_err(p.value, v) for p, v in zip(ours, INITIAL, strict=True)) > 1e-3
+
+
+@pytest.mark.parametrize(
+    ("ours_cls", "torch_cls", "kwargs"), [c[1:] for c in CONFIGS], ids=[c[0] for c in CONFIGS]
+)
+def test_a_parameter_whose_grad_is_none_is_skipped_as_in_torch(ours_cls, torch_cls, kwargs):
+    ours, theirs = fresh()
+    kwargs = {**kwargs, "weight_decay": 0.1}  # the decay skips it too
+    ours_opt, torch_opt = ours_cls(ours, **kwargs), torch_cls(theirs, **kwargs, foreach=False)
+    run_side_by_side(ours_opt, torch_opt, ours, theirs, 40, dropped=(1, 3))
+    step = getattr(ours_opt.state[ours[1]], "step", None)
+    if step is not None:  # the per-parameter step counter counts only the steps taken
+        assert step == int(torch_opt.state[theirs[1]]["step"]) == 20
 
 
 def test_the_loss_is_not_quadratic():
@@ -238,6 +256,35 @@ def test_schedules_match_torch(make_ours, make_theirs, ours_cls, torch_cls, kwar
 
     run_side_by_side(ours_opt, torch_opt, ours, theirs, 30, after_step=schedule)
     assert len(set(lrs)) > 3
+
+
+@pytest.mark.parametrize(
+    ("ours_cls", "torch_cls", "kwargs"),
+    [
+        (SGD, torch.optim.SGD, {"lr": 0.05, "momentum": 0.9}),
+        (Adam, torch.optim.Adam, {"lr": 0.05}),
+        (AdamW, torch.optim.AdamW, {"lr": 0.05, "weight_decay": 0.5}),
+    ],
+    ids=["sgd-momentum", "adam", "adamw"],
+)
+def test_a_schedule_that_underflows_goes_on_with_lr_zero_as_in_torch(ours_cls, torch_cls, kwargs):
+    ours, theirs = fresh()
+    ours_opt = ours_cls(ours, **kwargs)
+    torch_opt = torch_cls(theirs, **kwargs, foreach=False)
+    ours_sched = ExponentialLR(ours_opt, gamma=0.1)
+    torch_sched = torch.optim.lr_scheduler.ExponentialLR(torch_opt, gamma=0.1)
+    lrs = []
+
+    def schedule(t: int) -> None:
+        torch_sched.step()
+        ours_sched.step()
+        assert ours_opt.lr == torch_opt.param_groups[0]["lr"]  # bit for bit, subnormals too
+        assert ours_sched.get_last_lr() == torch_sched.get_last_lr()
+        lrs.append(ours_opt.lr)
+
+    run_side_by_side(ours_opt, torch_opt, ours, theirs, 340, after_step=schedule)
+    assert lrs.index(0.0) == 322
+    assert lrs[-1] == 0.0
 
 
 GRADS = [
