@@ -3,11 +3,20 @@ r"""Diagnostics of a network's health: gradient norms, saturation, dead units, g
 These are the measurements the course uses to *see* vanishing gradients: the first layer's
 gradient norm next to the last's, the share of sigmoid units stuck near 0 or 1, the share of
 ReLU units that never fire, and a finite-difference check that backpropagation is right.
+
+A measurement leaves the model as it found it: parameters, gradients, every layer's training
+mode, BatchNorm's running statistics and the caches waiting for a backward pass
+(:func:`gradlab.layers.preserved_state`); only :func:`layer_outputs`, a forward pass that
+``backward`` may follow, keeps the caches of its pass. Layers run in their own modes, so a
+BatchNorm layer in training mode normalizes with the batch's statistics, as it does in
+training.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -15,16 +24,20 @@ from numpy.typing import ArrayLike
 from . import losses as _losses
 from ._validation import (
     FloatArray,
-    as_float_array,
+    as_real_array,
     check_matrix,
     check_positive,
+    check_str,
     check_unit_interval,
 )
-from .layers import Activation, Dense, Layer, Sequential
+from .layers import Activation, BatchNorm, Dense, Layer, Sequential, preserved_state
+from .parameter import Parameter
 
 __all__ = [
+    "GradientReport",
     "dead_fraction",
     "dense_layers",
+    "diagnose",
     "gradcheck",
     "gradient_norms",
     "input_jacobian",
@@ -42,6 +55,22 @@ def norm(x: ArrayLike) -> float:
     and exploding gradients live exactly there, so this norm works in float64 and divides by
     the largest entry first, :math:`\|x\| = m \|x/m\|` with :math:`m = \max|x_i|`.
 
+    Parameters
+    ----------
+    x : array_like
+        Real numbers of any shape (a gradient). inf and NaN are allowed: they are what an
+        exploding gradient looks like.
+
+    Returns
+    -------
+    float
+        The norm; 0.0 for an empty array, inf if an entry is infinite, NaN if one is NaN.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not array-like of real numbers (a str, None, booleans).
+
     Examples
     --------
     >>> import numpy as np
@@ -53,7 +82,12 @@ def norm(x: ArrayLike) -> float:
     >>> norm([3e200, 4e200])
     4.99999...e+200
     """
-    a = np.abs(np.asarray(x, dtype=np.float64))
+    return _norm(as_real_array(x, "x", allow_nonfinite=True))
+
+
+def _norm(x: FloatArray) -> float:
+    """:func:`norm` of an array already checked (the training loop's hot path)."""
+    a = np.abs(x.astype(np.float64, copy=False))
     m = float(a.max()) if a.size else 0.0
     if m == 0.0 or not np.isfinite(m):
         return m
@@ -66,8 +100,28 @@ def _check_model(model: object) -> Sequential:
     return model
 
 
+def _check_batch(X: ArrayLike, model: Sequential, owner: str) -> FloatArray:
+    """``X`` as a finite float matrix of at least one row with the model's input width."""
+    x = check_matrix(X, "X", model.in_features, owner=owner)
+    if x.shape[0] == 0:
+        raise ValueError(f"{owner} needs X with at least one sample (row), got shape {x.shape}")
+    return x
+
+
 def dense_layers(model: Sequential) -> list[Dense]:
     """The :class:`~gradlab.Dense` layers of ``model`` in forward order (nested blocks included).
+
+    Parameters
+    ----------
+    model : Sequential
+        The network; layers inside :class:`~gradlab.Residual` and nested
+        :class:`~gradlab.Sequential` blocks are included.
+
+    Returns
+    -------
+    list of Dense
+        Each Dense object once, in the order of its first use: a layer applied twice (weight
+        tying) has one gradient, the sum over its uses.
 
     Examples
     --------
@@ -76,19 +130,11 @@ def dense_layers(model: Sequential) -> list[Dense]:
     >>> [layer.W.shape for layer in dense_layers(mlp([4, 3, 2], rng=0))]
     [(4, 3), (3, 2)]
     """
-
-    def walk(layer: Layer) -> Iterator[Dense]:
-        if isinstance(layer, Dense):
-            yield layer
-        elif isinstance(layer, Sequential):
-            for inner in layer:
-                yield from walk(inner)
-
-    return list(walk(_check_model(model)))
+    return [layer for layer in _check_model(model).modules() if isinstance(layer, Dense)]
 
 
 def gradient_norms(model: Sequential, which: str = "W") -> FloatArray:
-    r"""Frobenius norm of each Dense layer's gradient, :math:`\|\partial L/\partial W^{(l)}\|`.
+    r"""Return the norm of each Dense layer's gradient, :math:`\|\partial L/\partial W^{(l)}\|`.
 
     Read after a ``backward`` pass. The first entry is the layer nearest the input: in a deep
     sigmoid network it is the smallest, often by orders of magnitude.
@@ -96,6 +142,7 @@ def gradient_norms(model: Sequential, which: str = "W") -> FloatArray:
     Parameters
     ----------
     model : Sequential
+        The network, after a backward pass.
     which : {"W", "b"}, default "W"
         Norms of the weight gradients, or of the bias gradients (Nielsen's :math:`\|\delta^l\|`
         uses the bias gradient).
@@ -103,6 +150,12 @@ def gradient_norms(model: Sequential, which: str = "W") -> FloatArray:
     Returns
     -------
     ndarray of shape (n_dense_layers,)
+        One norm per layer of :func:`dense_layers`, first layer first.
+
+    Raises
+    ------
+    ValueError
+        If a layer has no bias (``which="b"``) or a gradient is ``None``.
 
     Examples
     --------
@@ -116,21 +169,41 @@ def gradient_norms(model: Sequential, which: str = "W") -> FloatArray:
     >>> bool(norms[0] < norms[-1])
     True
     """
-    if which not in ("W", "b"):
+    model = _check_model(model)
+    if check_str(which, "which") not in ("W", "b"):
         raise ValueError(f"which must be 'W' or 'b', got {which!r}")
-    norms = []
+    grads = []
     for layer in dense_layers(model):
         param = layer.W if which == "W" else layer.b
         if param is None:
             raise ValueError(f"{layer!r} has no bias; use which='W'")
-        norms.append(norm(param.grad))
-    return np.asarray(norms, dtype=np.float64)
+        if param.grad is None:
+            raise ValueError(
+                f"{which} of {layer!r} has no gradient (grad is None): run a backward pass first"
+            )
+        grads.append(param.grad)
+    return np.asarray([_norm(g) for g in grads], dtype=np.float64)
 
 
 def layer_outputs(model: Sequential, X: ArrayLike) -> list[FloatArray]:
     """Run ``model`` on ``X`` and return the output of every top-level layer, in order.
 
-    This is a forward pass like any other: ``model.backward`` may follow it.
+    This is a forward pass like any other, with every layer in its own mode: ``model.backward``
+    may follow it. Unlike ``model.forward`` it leaves BatchNorm's running statistics as they
+    were, so that looking at a network does not change it.
+
+    Parameters
+    ----------
+    model : Sequential
+        The network.
+    X : array_like of shape (n_samples, in_features)
+        The batch.
+
+    Returns
+    -------
+    list of ndarray
+        One array per entry of ``model`` (a :class:`~gradlab.Residual` block counts as one),
+        the last being ``model.forward(X)``; copies, owned by the caller.
 
     Examples
     --------
@@ -141,25 +214,54 @@ def layer_outputs(model: Sequential, X: ArrayLike) -> list[FloatArray]:
     [(4, 3), (4, 3), (4, 1)]
     """
     model = _check_model(model)
-    return model._forward_trace(check_matrix(X, "X", model.in_features, owner="Sequential"))
+    x = check_matrix(X, "X", model.in_features, owner="layer_outputs")
+    with preserved_state(model):
+        outputs = model._forward_trace(np.array(x, copy=True))
+        caches = [(layer, list(layer._pending())) for layer in model.modules()]
+    for layer, tape in caches:  # keep this pass's caches for the backward that may follow
+        layer._pending()[:] = tape
+    return outputs
 
 
-def _per_activation_layer(
+def _leaves(layer: Layer) -> Iterator[Layer]:
+    """The non-container layers in the order a forward pass calls them, once per call."""
+    if isinstance(layer, Sequential):
+        for child in layer.layers:
+            yield from _leaves(child)
+    else:
+        yield layer
+
+
+def _activation_calls(
+    model: Sequential, X: ArrayLike, names: tuple[str, ...], owner: str
+) -> list[tuple[Activation, FloatArray]]:
+    """Each call of an Activation layer named in ``names`` in a forward pass, with its output.
+
+    Forward order, nested blocks included; a layer object used twice appears once per call.
+    """
+    model = _check_model(model)
+    x = _check_batch(X, model, owner)
+    with preserved_state(model):
+        model._start_pass()
+        model._call(np.array(x, copy=True))
+        # Each call left its cache on its layer's tape, in call order; an Activation's cache
+        # is its output.
+        tapes = {id(layer): iter(layer._pending()) for layer in model.modules()}
+        calls = [(layer, next(tapes[id(layer)])[0]) for layer in _leaves(model)]
+    return [
+        (layer, a) for layer, a in calls if isinstance(layer, Activation) and layer.name in names
+    ]
+
+
+def _per_activation_call(
     model: Sequential,
     X: ArrayLike,
     names: tuple[str, ...],
     statistic: Callable[[Activation, FloatArray], float],
+    owner: str,
 ) -> FloatArray:
-    """``statistic(layer, output)`` for each top-level Activation layer named in ``names``."""
-    outputs = layer_outputs(_check_model(model), X)
-    return np.asarray(
-        [
-            statistic(layer, a)
-            for layer, a in zip(model, outputs, strict=True)
-            if isinstance(layer, Activation) and layer.name in names
-        ],
-        dtype=np.float64,
-    )
+    calls = _activation_calls(model, X, names, owner)
+    return np.asarray([statistic(layer, a) for layer, a in calls], dtype=np.float64)
 
 
 def saturated_fraction(model: Sequential, X: ArrayLike, threshold: float = 0.05) -> FloatArray:
@@ -171,9 +273,21 @@ def saturated_fraction(model: Sequential, X: ArrayLike, threshold: float = 0.05)
     :math:`\tanh'(z) < 0.05` (:math:`|z| > 2.2`, :math:`|a| > 0.975`) for tanh. Such a unit
     passes back less than 5 % of the gradient it could.
 
+    Parameters
+    ----------
+    model : Sequential
+        The network; it is left exactly as it was.
+    X : array_like of shape (n_samples, in_features)
+        The batch, at least one sample.
+    threshold : float, default 0.05
+        In [0, 1): the fraction of the maximum derivative below which a unit is saturated.
+
     Returns
     -------
-    ndarray of shape (n_sigmoid_or_tanh_layers,)
+    ndarray of shape (n_calls,)
+        One fraction per call of a sigmoid or tanh :class:`~gradlab.Activation` layer in a
+        forward pass, in forward order: layers inside :class:`~gradlab.Residual` blocks
+        included, and a layer object used twice counted at each use.
 
     Examples
     --------
@@ -190,9 +304,12 @@ def saturated_fraction(model: Sequential, X: ArrayLike, threshold: float = 0.05)
     peak = {"sigmoid": 0.25, "tanh": 1.0}  # the largest derivative of each
 
     def saturated(layer: Activation, a: FloatArray) -> float:
-        return float(np.mean(layer.function._from_output(a) < threshold * peak[layer.name]))
+        # sigma'(z) from the output, as backward computes it: NaN units (a diverged network)
+        # pass through as "not saturated" instead of being refused
+        slope = layer.function.backward(a, np.ones_like(a), **layer.params)
+        return float(np.mean(slope < threshold * peak[layer.name]))
 
-    return _per_activation_layer(model, X, tuple(peak), saturated)
+    return _per_activation_call(model, X, tuple(peak), saturated, "saturated_fraction")
 
 
 def dead_fraction(model: Sequential, X: ArrayLike) -> FloatArray:
@@ -201,9 +318,19 @@ def dead_fraction(model: Sequential, X: ArrayLike) -> FloatArray:
     A dead ReLU passes no gradient to its weights for any of these inputs, so gradient descent
     cannot revive it. Leaky ReLU and ELU units never die by this definition.
 
+    Parameters
+    ----------
+    model : Sequential
+        The network; it is left exactly as it was.
+    X : array_like of shape (n_samples, in_features)
+        The batch, at least one sample.
+
     Returns
     -------
-    ndarray of shape (n_relu_layers,)
+    ndarray of shape (n_calls,)
+        One fraction per call of a ReLU :class:`~gradlab.Activation` layer in a forward pass,
+        in forward order: layers inside :class:`~gradlab.Residual` blocks included, and a
+        layer object used twice counted at each use.
 
     Examples
     --------
@@ -219,7 +346,7 @@ def dead_fraction(model: Sequential, X: ArrayLike) -> FloatArray:
     def dead(layer: Activation, a: FloatArray) -> float:
         return float(np.mean(np.all(a <= 0, axis=0)))
 
-    return _per_activation_layer(model, X, ("relu",), dead)
+    return _per_activation_call(model, X, ("relu",), dead, "dead_fraction")
 
 
 def input_jacobian(model: Sequential, x: ArrayLike) -> FloatArray:
@@ -228,15 +355,20 @@ def input_jacobian(model: Sequential, x: ArrayLike) -> FloatArray:
     Computed with one backward pass seeded with the identity: the input is repeated once per
     output unit, and row :math:`i` of the result is the gradient of output :math:`i`. Its
     singular values show whether a deep network preserves the norm of back-propagated
-    signals (dynamical isometry, Saxe et al. 2013). Parameter gradients are left as they were.
+    signals (dynamical isometry, Saxe et al. 2013). The model is left exactly as it was.
 
     Parameters
     ----------
-    x : ndarray of shape (in_features,) or (1, in_features)
+    model : Sequential
+        The network. BatchNorm layers must be in evaluation mode: one input has no batch
+        statistics.
+    x : array_like of shape (in_features,) or (1, in_features)
+        One input.
 
     Returns
     -------
     ndarray of shape (out_features, in_features)
+        Row :math:`i` is :math:`\partial\, \text{output}_i / \partial x`.
 
     Examples
     --------
@@ -249,24 +381,63 @@ def input_jacobian(model: Sequential, x: ArrayLike) -> FloatArray:
     True
     """
     model = _check_model(model)
-    x = as_float_array(x, "x").reshape(1, -1)
-    out = model.forward(x)
-    k = out.shape[1]
-    saved = [p.grad.copy() for p in model.parameters()]
-    model.forward(np.repeat(x, k, axis=0))
-    jac = model.backward(np.eye(k, dtype=out.dtype))
-    for p, g in zip(model.parameters(), saved, strict=True):
-        p.grad[...] = g
+    point = as_real_array(x, "x")
+    n_in = model.in_features
+    if point.ndim == 2 and point.shape[0] == 1:
+        point = point[0]
+    if point.ndim != 1 or point.size == 0 or (n_in is not None and point.size != n_in):
+        width = "in_features" if n_in is None else n_in
+        raise ValueError(
+            f"x must be one input, of shape ({width},) or (1, {width}), got shape {np.shape(x)}"
+            + ("; for a batch, call input_jacobian on each row" if point.ndim == 2 else "")
+        )
+    training_bn = [
+        layer for layer in model.modules() if isinstance(layer, BatchNorm) and layer.training
+    ]
+    if training_bn:
+        raise ValueError(
+            f"input_jacobian needs BatchNorm layers in evaluation mode (one input has no batch "
+            f"statistics), got {training_bn[0]!r} in training mode; call model.eval() first"
+        )
+    with preserved_state(model):
+        out = model.forward(point[None])
+        k = out.shape[1]
+        model.forward(np.repeat(point[None], k, axis=0))
+        jac = model.backward(np.eye(k, dtype=out.dtype))
     return np.asarray(jac)
 
 
+def _dtypes(model: Layer) -> list[np.dtype[Any]]:
+    return [p.value.dtype for p in model.parameters()]
+
+
 def _relative_errors(analytic: list[FloatArray], numerical: list[FloatArray]) -> list[float]:
-    norms = [max(norm(a), norm(n)) for a, n in zip(analytic, numerical, strict=True)]
+    norms = [max(_norm(a), _norm(n)) for a, n in zip(analytic, numerical, strict=True)]
     floor = 1e-3 * max(norms, default=0.0)
     return [
-        norm(a - n) / max(scale, floor) if max(scale, floor) > 0 else 0.0
+        _norm(a.astype(np.float64) - n) / max(scale, floor) if max(scale, floor) > 0 else 0.0
         for a, n, scale in zip(analytic, numerical, norms, strict=True)
     ]
+
+
+def _float64_copy(model: Sequential) -> Sequential:
+    """A copy of ``model`` whose parameters and buffers are float64 copies of the originals."""
+    memo: dict[int, object] = {
+        id(p): Parameter(p.value.astype(np.float64), name=p.name) for p in model.parameters()
+    }
+    for layer in model.modules():
+        if isinstance(layer, Activation):  # shared, as immutable (and not deep-copyable today)
+            memo[id(layer.function)] = layer.function
+    twin = copy.deepcopy(model, memo)
+    for layer in twin.modules():
+        for key, value in layer._buffers().items():
+            setattr(layer, key, value.astype(np.float64))
+    return twin
+
+
+#: The default finite-difference step: the cube root of float64's machine epsilon, where the
+#: central difference's truncation error O(h^2) and its rounding error O(eps/h) balance.
+_STEP = float(np.cbrt(np.finfo(np.float64).eps))
 
 
 def gradcheck(
@@ -274,33 +445,73 @@ def gradcheck(
     X: ArrayLike,
     target: ArrayLike,
     loss: str | _losses.Loss = "squared_error",
-    eps: float = 1e-6,
+    eps: float | None = None,
 ) -> float:
     r"""Compare backpropagation with central finite differences; return the max relative error.
 
-    For every parameter entry :math:`\theta_j` the numerical derivative is
-    :math:`(L(\theta_j + \varepsilon) - L(\theta_j - \varepsilon)) / 2\varepsilon`, with error
-    :math:`O(\varepsilon^2)`. For each parameter array :math:`P` (and for the input ``X``) the
-    relative error is :math:`\|g_\text{backprop} - g_\text{numeric}\| / \max(\|g_\text{backprop}\|,
+    The analytic gradient is the model's own backward pass, in the model's own dtype (``X``
+    and a floating ``target`` are rounded to the dtype of the parameters, so a float32 network
+    is checked in float32). The numerical gradient is computed in float64, on a float64 copy
+    of the model at the same (rounded) point: for every parameter entry :math:`\theta_j`,
+    :math:`(L(\theta_j + h_j) - L(\theta_j - h_j)) / 2h_j` with
+    :math:`h_j = \varepsilon \max(1, |\theta_j|)`, and likewise for every entry of ``X``.
+    The result is therefore the error of the backward pass itself, not of the finite
+    differences.
+
+    For each parameter array :math:`P` (and for the input ``X``) the relative error is
+    :math:`\|g_\text{backprop} - g_\text{numeric}\| / \max(\|g_\text{backprop}\|,
     \|g_\text{numeric}\|, 10^{-3} G)` with :math:`G` the largest gradient norm of any array;
     the largest over all arrays is returned. Norm-wise rather than entry-wise, and with the
     floor :math:`10^{-3} G`, so that gradients that are zero up to rounding (a bias followed
-    by batch normalization) do not turn finite-difference noise into a 100 % error. In float64
-    a correct backward gives about :math:`10^{-8}` or less.
+    by batch normalization) do not turn rounding noise into a 100 % error.
 
     Parameters
     ----------
     model : Sequential
-    X : ndarray of shape (n_samples, in_features)
-    target : ndarray
+        The network, checked with every layer in its own mode (a BatchNorm layer in training
+        mode with batch statistics). It is left exactly as it was.
+    X : array_like of shape (n_samples, in_features)
+        The batch, at least one sample.
+    target : array_like
         Target of the loss, the shape of the model's output (or class indices for
         ``cross_entropy``).
     loss : str or Loss, default "squared_error"
-    eps : float, default 1e-6
+        The loss whose gradient is checked.
+    eps : float, optional
+        Relative finite-difference step :math:`\varepsilon`. Default
+        :math:`\epsilon_{64}^{1/3} \approx 6 \cdot 10^{-6}`, which balances the central
+        difference's truncation error :math:`O(h^2)` and its rounding error
+        :math:`O(\epsilon_{64}/h)`.
 
     Returns
     -------
     float
+        The largest relative error. Which value means "correct" depends on the model's dtype
+        (see Notes).
+
+    Notes
+    -----
+    A correct backward pass is only as exact as its arithmetic, so the threshold to use
+    depends on the model's dtype:
+
+    ======== ====================================== ==================================
+    dtype    a correct backward gives               threshold to use
+    ======== ====================================== ==================================
+    float64  :math:`10^{-10}` to :math:`10^{-7}`    ``1e-6``
+    float32  :math:`10^{-7}`, up to :math:`10^{-4}`  ``1e-3``
+             next to batch normalization
+    float16  :math:`10^{-3}` to 1                   none: check in float32 instead
+    ======== ====================================== ==================================
+
+    A 1 % error in a backward formula gives about ``1e-2`` in every dtype. Next to batch
+    normalization, the bias of the layer before it has a gradient that is zero up to
+    rounding; its rounding noise, measured against the floor :math:`10^{-3} G`, is the float32
+    row's :math:`10^{-4}`.
+
+    Finite differences assume a differentiable loss. At a kink (a ReLU or Leaky ReLU
+    pre-activation within about :math:`h_j` of 0) the two evaluations straddle it and the
+    difference quotient is meaningless: check with inputs whose pre-activations stay away
+    from 0.
 
     Examples
     --------
@@ -308,35 +519,62 @@ def gradcheck(
     >>> from gradlab.layers import mlp
     >>> from gradlab.diagnostics import gradcheck
     >>> rng = np.random.default_rng(0)
-    >>> net = mlp([3, 5, 2], activation="tanh", rng=0)
-    >>> err = gradcheck(net, rng.normal(size=(4, 3)), rng.normal(size=(4, 2)))
-    >>> bool(err < 1e-7)
+    >>> X, y = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    >>> bool(gradcheck(mlp([3, 5, 2], activation="tanh", rng=0), X, y) < 1e-6)
+    True
+    >>> net32 = mlp([3, 5, 2], activation="tanh", rng=0, dtype=np.float32)
+    >>> bool(gradcheck(net32, X, y) < 1e-3)
     True
     """
     model = _check_model(model)
     loss_fn = _losses.get(loss)
-    eps = check_positive(eps, "eps")
-    x = np.array(check_matrix(X, "X", model.in_features, owner="gradcheck"), dtype=np.float64)
+    step = _STEP if eps is None else check_positive(eps, "eps")
+    x_given = _check_batch(X, model, "gradcheck")
+    dtypes = _dtypes(model)
+    dtype = np.result_type(*dtypes) if dtypes else x_given.dtype
+    x = x_given.astype(dtype)
+    target = _rounded(target, dtype)
     params = model.parameters()
-    saved = [p.grad.copy() for p in params]
-    model.zero_grad()
-    out = model.forward(x)
-    grad_x = model.backward(loss_fn.derivative(out, target))
-    analytic = [p.grad.copy() for p in params] + [np.asarray(grad_x)]
+    with preserved_state(model):
+        model._start_pass()  # nothing pending is copied into the twin
+        twin = _float64_copy(model)
+        model.zero_grad()
+        out = model.forward(x)
+        grad_x = model.backward(loss_fn.derivative(out, target))
+        analytic = [np.zeros(p.shape) if p.grad is None else p.grad.copy() for p in params]
+        analytic.append(np.asarray(grad_x))
+
+    x64 = x.astype(np.float64)
+    target64 = _rounded(target, np.dtype(np.float64))
 
     def numeric(array: FloatArray) -> FloatArray:
         grad = np.zeros_like(array)
         for j in np.ndindex(array.shape):
-            original = array[j]
-            array[j] = original + eps
-            plus = loss_fn(model.forward(x), target)
-            array[j] = original - eps
-            minus = loss_fn(model.forward(x), target)
+            original = float(array[j])
+            h = step * max(1.0, abs(original))
+            up, down = original + h, original - h
+            array[j] = up
+            plus = loss_fn(twin.forward(x64), target64)
+            array[j] = down
+            minus = loss_fn(twin.forward(x64), target64)
             array[j] = original
-            grad[j] = (plus - minus) / (2 * eps)
+            grad[j] = (plus - minus) / (up - down)  # the step actually taken
         return grad
 
-    numerical = [numeric(p.value) for p in params] + [numeric(x)]
-    for p, g in zip(params, saved, strict=True):
-        p.grad[...] = g
+    with np.errstate(over="ignore", invalid="ignore"):
+        numerical = [numeric(p.value) for p in twin.parameters()] + [numeric(x64)]
     return max(_relative_errors(analytic, numerical))
+
+
+def _rounded(target: ArrayLike, dtype: np.dtype[Any]) -> ArrayLike:
+    """A floating ``target`` rounded to ``dtype``; anything else as given (the loss checks it)."""
+    try:
+        t = np.asarray(target)
+    except (TypeError, ValueError):
+        return target
+    return t.astype(dtype) if t.dtype.kind == "f" else target
+
+
+# The gradient-flow report lives in its own module (report.py); it is part of the diagnostics.
+# Imported last, because report.py uses the measurements above.
+from .report import GradientReport, diagnose  # noqa: E402

@@ -10,6 +10,7 @@ The lectures distinguish three ways to use the data for one update (경사하강
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,13 +22,15 @@ from ._validation import (
     FloatArray,
     as_float_array,
     as_generator,
+    check_bool,
     check_count,
     check_matrix,
     check_positive,
 )
-from .diagnostics import dense_layers, norm
-from .layers import Sequential
+from .diagnostics import _norm, dense_layers
+from .layers import BatchNorm, Sequential, preserved_state
 from .optim import clip_grad_norm
+from .parameter import Parameter
 
 __all__ = ["History", "fit"]
 
@@ -47,7 +50,9 @@ class _Scheduler(Protocol):
 class History:
     """What :func:`fit` measured, epoch by epoch.
 
-    Attributes
+    :func:`fit` builds it; the parameters are also its attributes.
+
+    Parameters
     ----------
     loss : ndarray of shape (n_epochs,)
         Loss on the whole training set after each epoch.
@@ -63,6 +68,17 @@ class History:
     diverged : bool
         True if the loss became inf or NaN; training stopped there and the last entry of
         :attr:`loss` is that non-finite value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradlab import Dense, Sequential, optim
+    >>> from gradlab.training import fit
+    >>> model = Sequential(Dense(1, 1, init="zeros"))
+    >>> sgd = optim.SGD(model.parameters(), lr=0.1)
+    >>> history = fit(model, np.ones((4, 1)), np.ones((4, 1)), sgd, loss="mse", epochs=3)
+    >>> history.initial_loss, history.loss.shape, history.diverged
+    (1.0, (3,), False)
     """
 
     loss: FloatArray
@@ -92,19 +108,34 @@ def fit(
     Each update is the lectures' cycle: forward, loss, backward (``loss.backward()``),
     optional gradient clipping, ``optimizer.step()``.
 
+    Every layer trains in its own mode, as in a PyTorch loop: ``fit`` never calls
+    ``model.train()``, so a :class:`~gradlab.BatchNorm` layer put in evaluation mode
+    normalizes with its running statistics and leaves them alone. The losses of
+    :class:`History` are measured with every layer in evaluation mode, after which each layer
+    is back in its own mode.
+
+    Every argument is checked before anything changes: a refused call leaves the model and
+    the optimizer as they were.
+
     Parameters
     ----------
     model : Sequential
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray
-        Targets, one row per sample (class indices for ``cross_entropy`` are accepted).
+        The network to train, in place.
+    X : array_like of shape (n_samples, n_features)
+        The training inputs, at least one sample; finite.
+    y : array_like
+        Targets, one row per sample, that suit ``loss`` (class indices, of an integer dtype,
+        for ``cross_entropy``).
     optimizer : optimizer from :mod:`gradlab.optim`
-        Built on ``model.parameters()``.
+        Built on ``model.parameters()`` (or on some of them: the others stay fixed).
     loss : str or Loss, default "squared_error"
+        The loss to minimize, by name (:data:`gradlab.losses.LOSSES`) or as an object.
     epochs : int, default 1
+        Number of passes over the data, >= 1.
     batch_size : int, optional
         ``None`` for batch gradient descent, 1 for stochastic, ``h`` for mini-batches of ``h``
-        (the last one may be smaller).
+        (the last one may be smaller). With a BatchNorm layer in training mode, every batch
+        must hold at least 2 samples.
     shuffle : bool, default True
         Reshuffle the samples at the start of every epoch (with ``rng``); without it samples
         are taken in order.
@@ -118,6 +149,12 @@ def fit(
     Returns
     -------
     History
+        The losses, gradient norms and learning rates, epoch by epoch.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument of the wrong type or value, naming it; nothing has changed then.
 
     Examples
     --------
@@ -135,31 +172,59 @@ def fit(
     >>> history.step_loss[:2]  # E_1 at b = 10, then E_2 at b = 7
     array([112.5,  12.5])
     """
+    # Every argument is checked before anything changes: a refused call leaves the model, the
+    # optimizer and the generator as they were.
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a gradlab Sequential, got {type(model).__name__}")
     loss_fn = _losses.get(loss)
     Xv = check_matrix(X, "X", model.in_features, owner="fit")
-    yv = np.asarray(y) if np.asarray(y).dtype.kind in "iu" else as_float_array(y, "y")
-    if len(yv) != len(Xv):
-        raise ValueError(f"X and y must have the same number of rows, got {len(Xv)} and {len(yv)}")
-    epochs = check_count(epochs, "epochs")
     n = len(Xv)
+    if n == 0:
+        raise ValueError(f"X must hold at least one sample (row), got shape {Xv.shape}")
+    yv = _check_targets(y, n)
+    epochs = check_count(epochs, "epochs")
     batch = n if batch_size is None else min(check_count(batch_size, "batch_size"), n)
+    shuffle = check_bool(shuffle, "shuffle")
     if clip_norm is not None:
         clip_norm = check_positive(clip_norm, "clip_norm")
-    for name in ("step", "zero_grad"):
-        if not callable(getattr(optimizer, name, None)):
-            raise TypeError(f"optimizer must have a .{name}() method (a gradlab.optim optimizer)")
     gen = as_generator(rng)
     params = model.parameters()
-    dense = dense_layers(model)
+    _check_optimizer(optimizer, params, scheduler)
+    _check_batchnorm_batches(model, n, batch, batch_size)
+    weights = [layer.W for layer in dense_layers(model)]
 
-    def full_loss() -> float:
-        # Evaluation mode, so that BatchNorm's running statistics see only training batches.
-        was_training = model.training
-        out = model.eval()._forward(Xv)
-        model.train(was_training)
-        return loss_fn(out, yv) if np.isfinite(out).all() else float("nan")
+    layers = list(model.modules())
+
+    def evaluate() -> FloatArray:
+        # Evaluation mode, so that BatchNorm's running statistics see only training batches;
+        # afterwards every layer is back in its own mode and nothing waits for a backward.
+        modes = [layer.training for layer in layers]
+        try:
+            for layer in layers:
+                layer.training = False
+            model._start_pass()
+            return model._call(Xv)
+        finally:
+            model._start_pass()
+            for layer, mode in zip(layers, modes, strict=True):
+                layer.training = mode
+
+    def full_loss(check: bool = False) -> float:
+        if check:  # y against the loss (shape, dtype, class range), before any update
+            with preserved_state(model):  # a refusal leaves even a pending pass in place
+                out = evaluate()
+            finite = bool(np.isfinite(out).all())
+            try:
+                loss_fn(out if finite else np.zeros_like(out), yv)
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(
+                    f"y does not suit loss {loss_fn.name!r} for model outputs of shape "
+                    f"{out.shape}: {exc}"
+                ) from None
+        else:
+            out = evaluate()
+            finite = bool(np.isfinite(out).all())
+        return loss_fn(out, yv) if finite else float("nan")
 
     losses: list[float] = []
     step_losses: list[float] = []
@@ -167,23 +232,27 @@ def fit(
     lrs: list[float] = []
     diverged = False
     with np.errstate(over="ignore", invalid="ignore"):
-        initial = full_loss()
+        initial = full_loss(check=True)
         for _ in range(epochs):
             lrs.append(float(optimizer.lr))
             order = gen.permutation(n) if shuffle and batch < n else np.arange(n)
-            epoch_norms = np.zeros(len(dense))
+            epoch_norms = np.zeros(len(weights))
             n_steps = 0
             for start in range(0, n, batch):
                 idx = order[start : start + batch]
                 xb, yb = Xv[idx], yv[idx]
                 optimizer.zero_grad()
-                out = model._forward(xb)
+                # Every layer in its own mode (a BatchNorm layer in eval mode keeps its
+                # running statistics, as in PyTorch); fit never calls model.train().
+                model._start_pass()
+                out = model._call(xb)
                 if not np.isfinite(out).all():
+                    model._start_pass()
                     diverged = True
                     break
                 step_losses.append(loss_fn(out, yb))
-                model._backward(loss_fn.derivative(out, yb), False)
-                epoch_norms += [norm(layer.W.grad) for layer in dense]
+                model._grad(loss_fn.derivative(out, yb), False)
+                epoch_norms += [0.0 if w.grad is None else _norm(w.grad) for w in weights]
                 n_steps += 1
                 if clip_norm is not None:
                     clip_grad_norm(params, clip_norm)
@@ -199,7 +268,79 @@ def fit(
         loss=np.asarray(losses),
         initial_loss=initial,
         step_loss=np.asarray(step_losses),
-        grad_norms=np.asarray(norms).reshape(len(norms), len(dense)),
+        grad_norms=np.asarray(norms).reshape(len(norms), len(weights)),
         lr=np.asarray(lrs),
         diverged=diverged,
+    )
+
+
+def _check_targets(y: ArrayLike, n: int) -> np.ndarray:
+    """``y`` as an array of ``n`` rows: integer class labels as given, anything else as floats."""
+    if y is None or isinstance(y, str | bytes):
+        raise TypeError(f"y must be array-like of targets, one per sample, got {y!r:.40}")
+    if isinstance(y, np.ndarray) and y.dtype.kind in "iu":
+        yv: np.ndarray = y
+    else:
+        try:
+            arr = np.asarray(y)
+        except (TypeError, ValueError) as exc:  # ragged lists and the like
+            raise TypeError(f"y must be array-like of targets ({exc})") from None
+        yv = arr if arr.dtype.kind in "iu" else as_float_array(arr, "y")
+    if yv.ndim == 0:
+        raise ValueError(
+            f"y must hold one target per sample (one row per row of X), got the scalar {y!r}"
+        )
+    if len(yv) != n:
+        raise ValueError(f"X and y must have the same number of rows, got {n} and {len(yv)}")
+    return yv
+
+
+def _check_optimizer(optimizer: object, params: list[Parameter], scheduler: object) -> None:
+    """Refuse an optimizer or schedule that cannot train these parameters."""
+    for name in ("step", "zero_grad"):
+        if not callable(getattr(optimizer, name, None)):
+            raise TypeError(
+                f"optimizer must have a .{name}() method (a gradlab.optim optimizer), "
+                f"got {type(optimizer).__name__}"
+            )
+    lr = getattr(optimizer, "lr", None)
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(
+            f"optimizer must have a learning rate .lr (a real number), got {type(lr).__name__}"
+        )
+    own = {id(p) for p in params}
+    foreign = [p for p in getattr(optimizer, "params", ()) if id(p) not in own]
+    if foreign:
+        raise ValueError(
+            f"optimizer must be built on the model's parameters, e.g. "
+            f"optim.SGD(model.parameters(), lr=0.1); {len(foreign)} of its parameters "
+            f"({foreign[0]!r}, ...) are not in the model"
+        )
+    if scheduler is None:
+        return
+    if not callable(getattr(scheduler, "step", None)):
+        raise TypeError(
+            "scheduler must be None or a learning-rate schedule with a .step() method "
+            f"(gradlab.optim.StepLR, ExponentialLR), got {type(scheduler).__name__}"
+        )
+    scheduled = getattr(scheduler, "optimizer", optimizer)
+    if scheduled is not optimizer:
+        raise ValueError(
+            "scheduler must schedule the optimizer given to fit, got a schedule of another "
+            f"optimizer ({scheduled!r})"
+        )
+
+
+def _check_batchnorm_batches(
+    model: Sequential, n: int, batch: int, batch_size: int | None
+) -> None:
+    """Refuse batches of one sample when a BatchNorm layer would normalize them in training."""
+    if 1 not in {batch, n % batch} or not any(
+        isinstance(m, BatchNorm) and m.training for m in model.modules()
+    ):
+        return
+    raise ValueError(
+        f"batch_size={batch_size} on {n} sample(s) makes a batch of 1 sample, which a "
+        "BatchNorm layer in training mode cannot normalize; choose a batch_size that leaves "
+        "at least 2 samples in every batch, or put the BatchNorm layers in eval mode"
     )
