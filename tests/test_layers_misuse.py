@@ -201,3 +201,15 @@ def test_preserved_state_restores_everything_also_on_error():
     np.testing.assert_array_equal(net[1].running_mean, stats[0])
     np.testing.assert_array_equal(net[1].running_var, stats[1])
     assert [layer.training for layer in net.modules()] == [True, True, False, True, True]
+
+
+def test_networks_copy_and_pickle():
+    import copy
+    import pickle
+
+    net = mlp([3, 4, 1], activation="leaky_relu", slope=0.2, rng=0)
+    X = np.ones((2, 3))
+    for clone in (copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        np.testing.assert_array_equal(clone.forward(X), net.forward(X))
+        clone[0].W.value += 1.0  # independent parameters
+        assert not np.array_equal(clone[0].W.value, net[0].W.value)

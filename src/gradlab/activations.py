@@ -160,6 +160,17 @@ class ActivationFunction:
             ]
         )
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> ActivationFunction:
+        # Immutable (read-only parameters, plain functions): copies of a network share it.
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by name when registered (networks pickle), else by its parts.
+        if ACTIVATIONS.get(self.name) is self:
+            return (get, (self.name,))
+        parts = (self._forward, self._derivative_z, self._derivative_a, dict(self.params))
+        return (type(self), (self.name, *parts, self._output_range))
+
     def _params(self, kwargs: dict[str, Any]) -> dict[str, float]:
         if kwargs.keys() == self.params.keys():  # all given (or none taken): what a layer passes
             for value in kwargs.values():

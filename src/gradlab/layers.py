@@ -250,10 +250,11 @@ class Layer:
 
 def _accumulate(p: Parameter, g: FloatArray) -> None:
     """``p.grad += g`` (a gradient of ``None``, as after ``p.grad = None``, starts from ``g``)."""
-    if p.grad is None:
+    grad = p.grad
+    if grad is None:
         p.grad = np.array(g, dtype=p.value.dtype)
     else:
-        p.grad += g
+        grad += g  # in place: no reassignment through Parameter's checked setter
 
 
 @contextlib.contextmanager
