@@ -27,6 +27,9 @@ the subject of :ref:`course-vanishing`.
 import numpy as np
 
 from gradlab import activations
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 FUNCTIONS = [
     activations.sigmoid,
@@ -41,7 +44,8 @@ slopes = {f.name: f.derivative(GRID) for f in FUNCTIONS}
 
 print("derivative on [-6, 6]   largest   smallest")
 for f in FUNCTIONS:
-    print(f"  {f.name:<12} {slopes[f.name].max():>16.4f} {slopes[f.name].min():>10.2e}")
+    largest, smallest = slopes[f.name].max(), slopes[f.name].min()
+    print(f"  {f.name:<12} {largest:>16.4f} {smallest:>10.2e}")
 
 # %%
 # The two maxima behind the vanishing gradient
@@ -54,13 +58,13 @@ for f in FUNCTIONS:
 from gradlab.activations import sigmoid, tanh
 
 at_zero = {"sigmoid": sigmoid.derivative(0.0), "tanh": tanh.derivative(0.0)}
-print(f"sigmoid'(0) = {float(at_zero['sigmoid'])!r}, exactly 1/4: {at_zero['sigmoid'] == 0.25}")
-print(f"tanh'(0) = {float(at_zero['tanh'])!r}, exactly 1: {at_zero['tanh'] == 1.0}")
+d_sigmoid_0, d_tanh_0 = float(at_zero["sigmoid"]), float(at_zero["tanh"])
+print(f"sigmoid'(0) = {d_sigmoid_0!r}, exactly 1/4: {d_sigmoid_0 == 0.25}")
+print(f"tanh'(0) = {d_tanh_0!r}, exactly 1: {d_tanh_0 == 1.0}")
 d_sigmoid = slopes["sigmoid"]
-print(
-    f"sigmoid' on [-6, 6] lies in [{d_sigmoid.min():.3e}, {d_sigmoid.max()}]: "
-    f"positive everywhere, at most 1/4"
-)
+low, high = d_sigmoid.min(), d_sigmoid.max()
+print(f"sigmoid' on [-6, 6] lies in [{low:.3e}, {high}]:")
+print("  positive everywhere, at most 1/4")
 
 # %%
 # Check the derivatives against finite differences
@@ -72,13 +76,15 @@ print(
 
 
 def largest_gap(f, z, h=1e-6):
-    """Largest |f.derivative(z) - central difference| over z, away from the kink at 0."""
+    """Largest |f.derivative(z) - central difference| over z, away from
+    the kink at 0."""
     away_from_kink = np.abs(z) > h
-    return np.max(np.abs((f(z + h) - f(z - h)) / (2 * h) - f.derivative(z))[away_from_kink])
+    central = (f(z + h) - f(z - h)) / (2 * h)
+    return np.max(np.abs(central - f.derivative(z))[away_from_kink])
 
 
 worst = max(largest_gap(f, GRID) for f in FUNCTIONS)
-print(f"largest gap between derivative() and the central difference: {worst:.1e}")
+print(f"largest gap, derivative() vs central difference: {worst:.2e}")
 
 # %%
 # Plot the functions and their derivatives
@@ -88,21 +94,21 @@ print(f"largest gap between derivative() and the central difference: {worst:.1e}
 # :math:`z > 0` the three ReLU-type curves coincide, drawn thinner on top of each other.
 import matplotlib.pyplot as plt
 
-fig, (ax_f, ax_d) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+fig, (ax_f, ax_d) = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
 for i, f in enumerate(FUNCTIONS):
-    width = 3.0 - 0.5 * i  # thinner on top, so that coinciding curves stay visible
+    width = 3.5 - 0.6 * i  # thinner on top: coinciding curves stay visible
     ax_f.plot(GRID, values[f.name], linewidth=width, label=f.name)
     ax_d.plot(GRID, slopes[f.name], linewidth=width, label=f.name)
-ax_f.set(xlabel="$z$", ylabel=r"$\sigma(z)$", ylim=(-1.5, 3.0), title="Activation functions")
-ax_d.set(xlabel="$z$", ylabel=r"$\sigma'(z)$", ylim=(-0.05, 1.15), title="Their derivatives")
+ax_f.set(ylabel=r"$\sigma(z)$", ylim=(-1.5, 3.0), title="Activation functions")
+ax_d.set(ylabel=r"$\sigma'(z)$", ylim=(-0.05, 1.15), title="Their derivatives")
+ax_d.set_xlabel("$z$")
+arrow = {"arrowstyle": "->", "color": "0.3"}
 for peak, text, where in [
     (at_zero["sigmoid"], r"$\sigma'(0) = 1/4$", (2.0, 0.5)),
     (at_zero["tanh"], r"$\tanh'(0) = 1$", (-5.5, 0.75)),
 ]:
     ax_d.axhline(peak, color="0.5", linestyle=":", linewidth=1)
-    ax_d.annotate(
-        text, xy=(0.0, peak), xytext=where, arrowprops={"arrowstyle": "->", "color": "0.3"}
-    )
+    ax_d.annotate(text, xy=(0.0, peak), xytext=where, arrowprops=arrow)
 ax_f.legend(loc="upper left")
 for ax in (ax_f, ax_d):
     ax.grid(alpha=0.3)

@@ -28,17 +28,22 @@ import numpy as np
 
 from gradlab import mlp
 from gradlab.datasets import make_moons
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 
 def moons():
-    """The 300 standardized points X and their classes y as a column of 0.0 and 1.0."""
+    """The 300 standardized points X and their classes y (a column of 0.0
+    and 1.0)."""
     X, labels = make_moons(n_samples=300, noise=0.2, seed=0)
     X = (X - X.mean(axis=0)) / X.std(axis=0)
     return X, labels.reshape(-1, 1).astype(float)
 
 
 def hidden_net(activation, bias):
-    """The 2-32-1 network (He-normal weights, seed 0) with every hidden bias set to ``bias``."""
+    """The 2-32-1 network (He-normal weights, seed 0) with every hidden
+    bias set to ``bias``."""
     net = mlp([2, 32, 1], activation=activation, init="he_normal", rng=0)
     net[0].b.value[:] = bias
     return net
@@ -64,8 +69,16 @@ LOSS = "binary_cross_entropy_with_logits"
 from gradlab import optim
 
 SCENARIOS = {
-    "large negative bias": {"bias": -4.0, "optimizer": optim.Adam, "lr": 0.05},
-    "large learning rate": {"bias": 0.0, "optimizer": optim.SGD, "lr": 10.0},
+    "large negative bias": {
+        "bias": -4.0,
+        "optimizer": optim.Adam,
+        "lr": 0.05,
+    },
+    "large learning rate": {
+        "bias": 0.0,
+        "optimizer": optim.SGD,
+        "lr": 10.0,
+    },
 }
 
 # %%
@@ -83,10 +96,11 @@ from gradlab.diagnostics import dead_fraction, layer_outputs
 
 
 def switched_off(net, X):
-    """dead_fraction for ReLU; the same criterion, computed by hand, for Leaky ReLU."""
+    """dead_fraction for ReLU; the same criterion, computed by hand, for
+    Leaky ReLU."""
     if net[1].name == "relu":
         return float(dead_fraction(net, X)[0])
-    hidden = layer_outputs(net, X)[1]  # output of the hidden activation layer
+    hidden = layer_outputs(net, X)[1]  # output of the hidden activation
     return float(np.mean(np.all(hidden <= 0, axis=0)))
 
 
@@ -94,42 +108,51 @@ def no_gradient(net, X, y):
     net.zero_grad()
     out = net.forward(X)
     net.backward(losses.get(LOSS).derivative(out, y))
-    grads = np.vstack([net[0].W.grad, net[0].b.grad])  # one column per hidden unit
+    # one column per hidden unit
+    grads = np.vstack([net[0].W.grad, net[0].b.grad])
     return float(np.mean(np.all(grads == 0, axis=0)))
 
 
 def run(net, X, y, optimizer, lr, epochs=200):
-    """Train ``net`` one epoch at a time, measuring before the first epoch and after each."""
+    """Train ``net`` one epoch at a time, measuring before the first epoch
+    and after each."""
     opt = optimizer(net.parameters(), lr=lr)
-    trace = {"off": [switched_off(net, X)], "no_grad": [no_gradient(net, X, y)], "loss": []}
+    trace = {
+        "off": [switched_off(net, X)],
+        "no_grad": [no_gradient(net, X, y)],
+        "loss": [],
+    }
     for _ in range(epochs):
-        trace["loss"].append(fit(net, X, y, opt, loss=LOSS, epochs=1).loss[-1])
+        history = fit(net, X, y, opt, loss=LOSS, epochs=1)
+        trace["loss"].append(history.loss[-1])
         trace["off"].append(switched_off(net, X))
         trace["no_grad"].append(no_gradient(net, X, y))
     return {key: np.asarray(values) for key, values in trace.items()}
 
 
-runs = {
-    (scenario, activation): run(
-        hidden_net(activation, setting["bias"]), X, y, setting["optimizer"], setting["lr"]
-    )
-    for scenario, setting in SCENARIOS.items()
-    for activation in ("relu", "leaky_relu")
-}
-print("                                 switched off     no gradient   final loss")
-print("                                start     end         end")
+runs = {}
+for scenario, setting in SCENARIOS.items():
+    for activation in ("relu", "leaky_relu"):
+        net = hidden_net(activation, setting["bias"])
+        optimizer, lr = setting["optimizer"], setting["lr"]
+        runs[scenario, activation] = run(net, X, y, optimizer, lr)
+
+print(f"{'':31} {'switched off':>13} {'no gradient':>13} {'final':>10}")
+print(f"{'':31} {'start':>6} {'end':>6} {'end':>13} {'loss':>10}")
 for (scenario, activation), trace in runs.items():
-    print(
-        f"{scenario:<20} {activation:<10} {trace['off'][0]:>6.1%} {trace['off'][-1]:>7.1%}"
-        f" {trace['no_grad'][-1]:>11.1%} {trace['loss'][-1]:>12.3f}"
-    )
+    start, end = trace["off"][0], trace["off"][-1]
+    frozen, loss = trace["no_grad"][-1], trace["loss"][-1]
+    print(f"{scenario:<20} {activation:<10}", end=" ")
+    print(f"{start:>6.1%} {end:>6.1%} {frozen:>13.1%} {loss:>10.3g}")
 
 # %%
 # Plot the three measurements
 # ---------------------------
 # Color marks the way units were killed, line style the activation (solid ReLU, dashed Leaky
-# ReLU). Epoch 0 is the network at initialization. For ReLU the middle panel repeats the left
-# one exactly: a unit gets no gradient exactly when it is dead. Even right after the overshoot,
+# ReLU). Epoch 0 is the network at initialization. The first figure follows the switched-off
+# (for ReLU: dead) units; the second the units that get no gradient, and the loss. For ReLU
+# the upper panel of the second figure repeats the first figure exactly: a unit gets no
+# gradient exactly when it is dead. Even right after the overshoot,
 # when some logits are so large that :math:`\sigma(\text{logit})` rounds to 1, the loss's
 # derivative for those samples is not 0: gradlab computes it as :math:`-\sigma(-\text{logit})`
 # for a positive target, a tiny number rather than the difference :math:`\sigma - 1`, which
@@ -137,30 +160,36 @@ for (scenario, activation), trace in runs.items():
 # activate.
 import matplotlib.pyplot as plt
 
-fig, axes = plt.subplots(1, 3, figsize=(12, 4.3), layout="constrained")
-panels = {
-    "off": "units with output ≤ 0 on every sample\n(ReLU: dead)",
-    "no_grad": "units receiving a gradient of exactly 0",
-    "loss": "training loss (cross-entropy)",
-}
-for ax, (key, title) in zip(axes, panels.items(), strict=True):
+
+def plot_runs(ax, key):
+    """One measurement of the four runs against the epoch."""
+    start = 1 if key == "loss" else 0  # the loss is recorded after each epoch
     for i, scenario in enumerate(SCENARIOS):
         for activation, style in (("relu", "-"), ("leaky_relu", "--")):
             values = runs[scenario, activation][key]
-            start = 1 if key == "loss" else 0  # the loss is recorded after each epoch
-            ax.plot(
-                np.arange(start, start + len(values)),
-                values,
-                style,
-                color=f"C{i}",
-                label=f"{activation}, {scenario}",
-            )
-    ax.set(title=title, xlabel="epoch")
+            epochs = np.arange(start, start + len(values))
+            label = f"{activation}, {scenario}"
+            ax.plot(epochs, values, style, color=f"C{i}", label=label)
     ax.grid(alpha=0.3)
-for ax in axes[:2]:
-    ax.set(ylim=(-0.03, 1.03), ylabel="fraction of the 32 hidden units")
-axes[2].set(yscale="log", ylabel="loss")
-fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4)
+
+
+# sphinx_gallery_thumbnail_number = 1
+fig, ax = plt.subplots(figsize=(7, 4))
+plot_runs(ax, "off")
+ax.set(ylim=(-0.03, 1.03), xlabel="epoch", ylabel="fraction of the 32 units")
+ax.set_title("Units with output ≤ 0 on every sample (ReLU: dead)")
+fig.legend(loc="outside lower center", ncols=2)
+
+fig, (ax_grad, ax_loss) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
+plot_runs(ax_grad, "no_grad")
+ax_grad.set(ylim=(-0.03, 1.03), ylabel="fraction of the 32 units")
+ax_grad.set_title("Units receiving a gradient of exactly 0")
+ax_grad.text(100, 0.05, "both Leaky ReLU runs: 0 throughout", ha="center")
+plot_runs(ax_loss, "loss")
+ax_loss.set(yscale="log", xlabel="epoch", ylabel="loss")
+ax_loss.set_title("Training loss (cross-entropy)")
+handles, labels = ax_loss.get_legend_handles_labels()
+fig.legend(handles, labels, loc="outside lower center", ncols=2)
 plt.show()
 
 # %%
@@ -181,6 +210,7 @@ plt.show()
 # unit is negative for every sample. Plain gradient descent has no momentum, so those units
 # stay exactly where they landed, for good; the third that survives still fits the moons. The
 # Leaky ReLU units are thrown there too and, with a step 100 times smaller than a ReLU's would
-# be, come back only slowly, but none of them is ever frozen (the middle panel stays at 0).
+# be, come back only slowly, but none of them is ever frozen (their no-gradient line stays at
+# 0).
 # Dead units are a matter of initialization and step size as much as of the activation; Leaky
 # ReLU and ELU make them impossible at the cost of a small slope for negative inputs.

@@ -23,6 +23,9 @@ illustrates why :ref:`course-learning` insists that activations be nonlinear.
 # :func:`gradlab.datasets.make_circles` draws an inner and an outer ring of points (400 in
 # all, with a little noise, seeded). Class 1 is the inner ring.
 from gradlab.datasets import make_circles
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 
 def circles():
@@ -65,8 +68,9 @@ def accuracy(net, X, y):
 
 
 linear, nonlinear = train("identity", X, y), train("relu", X, y)
-print(f"training accuracy, identity between the layers: {accuracy(linear, X, y):.1%}")
-print(f"training accuracy, ReLU between the layers:     {accuracy(nonlinear, X, y):.1%}")
+print("training accuracy with, between the layers,")
+print(f"  the identity: {accuracy(linear, X, y):.1%}")
+print(f"  ReLU:         {accuracy(nonlinear, X, y):.1%}")
 
 # %%
 # Four linear layers are one matrix
@@ -90,9 +94,11 @@ W, b = fold(linear)
 gap_linear = np.max(np.abs(linear.forward(X) - (X @ W + b)))
 W_relu, b_relu = fold(nonlinear)
 gap_relu = np.max(np.abs(nonlinear.forward(X) - (X @ W_relu + b_relu)))
-print(f"the linear network is x @ W + b with W = {W.ravel().round(4)}, b = {b.round(4)}")
-print(f"largest |network - x @ W - b| over the 400 points: {gap_linear:.1e} (linear)")
-print(f"the same folding for the ReLU network misses by up to {gap_relu:.1f}")
+with np.printoptions(formatter={"float": "{:.3g}".format}):
+    print(f"the linear network is x @ W + b, W = {W.ravel()}, b = {b}")
+print("largest |network - x @ W - b| over the 400 points:")
+print(f"  {gap_linear:.2g} for the linear network")
+print(f"  {gap_relu:.3g} for the ReLU network folded the same way")
 
 # %%
 # Decision boundaries side by side
@@ -110,32 +116,41 @@ GRID = np.linspace(-1.6, 1.6, 201)
 
 
 def probability_map(net):
-    """The predicted probability sigmoid(logit) at every point of the GRID x GRID square."""
+    """The predicted probability sigmoid(logit) at every point of the
+    GRID x GRID square."""
     gx, gy = np.meshgrid(GRID, GRID)
     points = np.column_stack([gx.ravel(), gy.ravel()])
     return sigmoid(net.forward(points)).reshape(gx.shape)
 
 
 gx, gy = np.meshgrid(GRID, GRID)
-fig, axes = plt.subplots(1, 2, figsize=(9, 4.4), layout="constrained", sharey=True)
-for ax, net, name in [(axes[0], linear, "identity"), (axes[1], nonlinear, "ReLU")]:
+fig, axes = plt.subplots(1, 2, figsize=(7, 3.6), sharey=True)
+levels = np.linspace(0, 1, 11)
+nets = {"identity": linear, "ReLU": nonlinear}
+for ax, (name, net) in zip(axes, nets.items(), strict=True):
     prob = probability_map(net)
-    shade = ax.contourf(gx, gy, prob, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
+    shade = ax.contourf(gx, gy, prob, levels, cmap="RdBu_r", alpha=0.6)
     ax.contour(gx, gy, prob, levels=[0.5], colors="k", linewidths=1.5)
-    ax.scatter(*X.T, c=y.ravel(), cmap="RdBu_r", edgecolors="k", linewidths=0.4, s=14)
+    ax.scatter(
+        *X.T,
+        c=y.ravel(),
+        cmap="RdBu_r",
+        edgecolors="k",
+        linewidths=0.4,
+        s=14,
+    )
     ax.set(
-        title=f"four layers, {name} between: {accuracy(net, X, y):.0%} correct",
+        title=f"{name} between: {accuracy(net, X, y):.0%} correct",
         xlabel="$x_1$",
         aspect="equal",
         xlim=(-1.6, 1.6),
         ylim=(-1.6, 1.6),
     )
-axes[0].plot(
-    GRID, -(b[0] + W[0, 0] * GRID) / W[1, 0], "--", color="C1", linewidth=2, label="$xW + b = 0$"
-)
+line = -(b[0] + W[0, 0] * GRID) / W[1, 0]  # the x_2 where x W + b = 0
+axes[0].plot(GRID, line, "--", color="C1", linewidth=2, label="$xW + b = 0$")
 axes[0].legend(loc="lower left")
 axes[0].set_ylabel("$x_2$")
-fig.colorbar(shade, ax=axes, label="predicted probability of class 1 (inner ring)")
+fig.colorbar(shade, ax=axes, label="probability of class 1 (inner ring)")
 plt.show()
 
 # %%

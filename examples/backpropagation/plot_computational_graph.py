@@ -27,10 +27,14 @@ stored sums save compared with multiplying along every path separately: the
 # Two leaves, :math:`x = 2` and :math:`y = 3`, and three operations. :math:`z = xy` is used
 # twice, by :math:`u = zx` and by :math:`w = z + u`, and so is :math:`x`.
 from gradlab.autodiff import Tensor, topological_order
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 
 def shared_graph(x_value=2.0, y_value=3.0):
-    """The leaves x, y and the nodes z = xy, u = zx, w = z + u, each named after itself."""
+    """The leaves x, y and the nodes z = xy, u = zx, w = z + u, each named
+    after itself."""
     x, y = Tensor(x_value, name="x"), Tensor(y_value, name="y")
     z = x * y
     u = z * x
@@ -50,9 +54,16 @@ w.backward()
 # :math:`w = z + zx` gives :math:`\partial w/\partial z = 1 + x = 3`, and
 # :math:`\partial w/\partial u = 1`.
 xv, yv = 2.0, 3.0
-by_hand = {"x": yv + 2 * xv * yv, "y": xv + xv**2, "z": 1 + xv, "u": 1.0, "w": 1.0}
+by_hand = {
+    "x": yv + 2 * xv * yv,
+    "y": xv + xv**2,
+    "z": 1 + xv,
+    "u": 1.0,
+    "w": 1.0,
+}
 for node in topological_order(w):
-    print(f"dw/d{node.name} = {float(node.grad):>4g}   by hand: {by_hand[node.name]:g}")
+    hand = by_hand[node.name]
+    print(f"dw/d{node.name} = {float(node.grad):>4g}   by hand: {hand:g}")
 
 # %%
 # Lay the graph out from its topological order
@@ -72,10 +83,12 @@ for node in order:
         children[id(parent)].append(node)
     if node.parents:
         column[id(node)] = 1 + max(column[id(p)] for p in node.parents)
-        height = sum(position[id(p)][1] for p in node.parents) / len(node.parents)
+        heights = [position[id(p)][1] for p in node.parents]
+        height = sum(heights) / len(heights)
     else:
         column[id(node)] = 0
-        height = 2.0 - 4.0 * leaves.index(node) / max(len(leaves) - 1, 1)
+        step = 4.0 / max(len(leaves) - 1, 1)
+        height = 2.0 - step * leaves.index(node)
     position[id(node)] = (2.6 * column[id(node)], height)
 
 
@@ -112,7 +125,7 @@ for node in order:
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyBboxPatch
 
-fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+fig, ax = plt.subplots(figsize=(7, 4.2))
 for node in order:
     cx, cy = position[id(node)]
     shared = len(children[id(node)]) > 1
@@ -130,7 +143,8 @@ for node in order:
     kind = f" = {node.op}" if node.op else " (leaf)"
     grad = f"grad {float(node.grad):g}"
     if shared:  # one term per child: d w/d child * d child/d node
-        terms = [float(c.grad) * local_derivative(c, node) for c in children[id(node)]]
+        kids = children[id(node)]
+        terms = [float(c.grad) * local_derivative(c, node) for c in kids]
         grad += " = " + " + ".join(f"{t:g}" for t in terms)
     ax.text(
         cx,
@@ -138,19 +152,26 @@ for node in order:
         f"{node.name}{kind}\nvalue {float(node.data):g}\n{grad}",
         ha="center",
         va="center",
+        fontsize=9,
     )
     for parent in node.parents:
         px, py = position[id(parent)]
+        local = local_derivative(node, parent)
         ax.annotate(
             "",
             xy=(cx - 0.8, cy),
             xytext=(px + 0.8, py),
-            arrowprops={"arrowstyle": "->", "color": "0.35", "shrinkA": 0, "shrinkB": 0},
+            arrowprops={
+                "arrowstyle": "->",
+                "color": "0.35",
+                "shrinkA": 0,
+                "shrinkB": 0,
+            },
         )
         ax.text(
             (px + cx) / 2,
             (py + cy) / 2,
-            f"∂{node.name}/∂{parent.name} = {local_derivative(node, parent):g}",
+            f"∂{node.name}/∂{parent.name} = {local:g}",
             ha="center",
             va="center",
             fontsize="small",
@@ -161,7 +182,7 @@ ax.set(
     xlim=(-1.0, 8.8),
     ylim=(-2.7, 2.7),
     aspect="equal",
-    title="z = x·y,  u = z·x,  w = z + u:  values flow right, gradients left",
+    title="z = x·y, u = z·x, w = z + u: values flow right, gradients left",
 )
 ax.axis("off")
 plt.show()
@@ -182,16 +203,21 @@ plt.show()
 
 
 def path_sum(node, leaf, calls):
-    """Sum over all paths from node down to leaf of the product of local derivatives."""
+    """Sum over all paths from node down to leaf of the product of local
+    derivatives."""
     calls[0] += 1
     if node is leaf:
         return 1.0
-    return sum(local_derivative(node, p) * path_sum(p, leaf, calls) for p in node.parents)
+    total = 0.0
+    for parent in node.parents:
+        total += local_derivative(node, parent) * path_sum(parent, leaf, calls)
+    return total
 
 
 calls = [0]
 dw_dx = path_sum(w, x, calls)
-print(f"\ngraph above: the path sum gives dw/dx = {dw_dx:g} in {calls[0]} calls;", end=" ")
+print(f"\ngraph above: the path sum gives dw/dx = {dw_dx:g}")
+print(f"in {calls[0]} calls;", end=" ")
 print(f"backward visits each of its {len(order)} nodes once")
 
 
@@ -204,8 +230,9 @@ def deep_graph(depth):
 
 
 def both_ways(depth):
-    """dv/dx of the deep graph by the path sum and by backward, and the work each took:
-    (path sum, its calls, backward's gradient, the nodes backward visits)."""
+    """dv/dx of the deep graph by the path sum and by backward, and the
+    work each took: (path sum, its calls, backward's gradient, the nodes
+    backward visits)."""
     leaf, root = deep_graph(depth)
     root.backward()
     calls = [0]
@@ -215,24 +242,29 @@ def both_ways(depth):
 
 depths = range(1, 15)
 naive_calls, dp_visits = [], []
-print("\ndepth   paths   path-sum calls   nodes visited by backward   relative difference")
+print("\ndepth   paths   path-sum calls   backward visits   relative gap")
 for depth in depths:
     naive, n_calls, grad, visits = both_ways(depth)
     naive_calls.append(n_calls)
     dp_visits.append(visits)
     if depth % 3 == 2 or depth == depths[-1]:
         agree = abs(naive - grad) / abs(grad)
-        print(f"{depth:>5} {2**depth:>7} {n_calls:>16} {visits:>27} {agree:>21.0e}")
+        row = f"{depth:>5} {2**depth:>7} {n_calls:>16} {visits:>17}"
+        print(f"{row} {agree:>14.0e}")
 
 # %%
 # Plot the two counts
 # -------------------
 # On a log scale the path enumeration is a straight line, :math:`4 \cdot 2^d - 3` calls;
 # backward's :math:`3d + 1` visits barely rise.
-fig, ax = plt.subplots(figsize=(6.4, 4), layout="constrained")
-ax.semilogy(depths, naive_calls, "o-", label="enumerating every path (recursive calls)")
+fig, ax = plt.subplots(figsize=(6.4, 4))
+every_path = "enumerating every path (recursive calls)"
+ax.semilogy(depths, naive_calls, "o-", label=every_path)
 ax.semilogy(depths, dp_visits, "s-", label="backward: each node once (DP)")
-ax.set(xlabel="depth $d$ (layers of tanh + sigmoid)", ylabel="work (node visits)")
+ax.set(
+    xlabel="depth $d$ (layers of tanh + sigmoid)",
+    ylabel="work (node visits)",
+)
 ax.grid(alpha=0.3, which="both")
 ax.legend()
 plt.show()

@@ -26,10 +26,14 @@ the lecture's hand-rounded figures differ from the exact ones. The formulas are 
 from gradlab import losses, optim
 from gradlab.datasets import lecture_network, lecture_network_data
 from gradlab.diagnostics import layer_outputs
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 
 def forward_pass(net, x, target):
-    """The outputs of the four layers for ``x`` (Z, h, Z_out, y_hat) and the error E."""
+    """The outputs of the four layers for ``x`` (Z, h, Z_out, y_hat) and
+    the error E."""
     Z_hidden, h, Z_out, y_hat = layer_outputs(net, x)
     return Z_hidden, h, Z_out, y_hat, losses.squared_error(y_hat, target)
 
@@ -49,7 +53,8 @@ Z_hidden, h, Z_out, y_hat, E = forward_pass(net, x, target)
 
 
 def sgd_step(net, x, target, lr=0.01):
-    """Backward pass for one point and one SGD step; returns dE/dW1 and dE/dW2."""
+    """Backward pass for one point and one SGD step; returns dE/dW1 and
+    dE/dW2."""
     net.zero_grad()
     net.backward(losses.squared_error.derivative(net.forward(x), target))
     gradients = net[0].W.grad.copy(), net[2].W.grad.copy()
@@ -82,7 +87,8 @@ for j in (1, 2):
     rows[f"dE/dw2_{j}1"] = dW2[j - 1, 0]
 for i in (1, 2):
     for j in (1, 2):
-        rows[f"w1_{i}{j}: {W1_old[i - 1, j - 1]} ->"] = W1_new[i - 1, j - 1]
+        old = W1_old[i - 1, j - 1]
+        rows[f"w1_{i}{j}: {old} ->"] = W1_new[i - 1, j - 1]
 for j in (1, 2):
     rows[f"w2_{j}1: {W2_old[j - 1, 0]} ->"] = W2_new[j - 1, 0]
 for name, value in rows.items():
@@ -112,7 +118,7 @@ for name, lecture, exact in [
     ("dE/dw1_11", "-0.00264", dW1[0, 0]),
     ("w1_11 new", "0.30026", W1_new[0, 0]),
 ]:
-    print(f"{name:>10}: lecture {lecture:>9}   exact {float(exact):.10f}")
+    print(f"{name:>10}: lecture {lecture:>9}   exact {exact:.10f}")
 
 # %%
 # Draw the network with every value on it
@@ -124,59 +130,65 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle
 
-RADIUS = 0.75
+RADIUS = 1.0
 inputs = [np.array([0.0, 2.0]), np.array([0.0, -2.0])]
 hidden = [np.array([5.0, 2.0]), np.array([5.0, -2.0])]
 output = np.array([10.0, 0.0])
-fig, ax = plt.subplots(figsize=(11, 5.6), layout="constrained")
+fig, ax = plt.subplots(figsize=(7, 4.2))
+ARROW = {"arrowstyle": "->", "color": "0.4", "shrinkA": 0, "shrinkB": 0}
+BOX = {"facecolor": "white", "edgecolor": "0.8", "boxstyle": "round,pad=0.3"}
 
 
 def edge(start, end, name, old, new, grad, t):
-    """Arrow from circle to circle, labelled at fraction t with the weight's story."""
+    """Arrow from circle to circle, labelled at fraction t with the
+    weight's story."""
     unit = (end - start) / np.linalg.norm(end - start)
-    ax.annotate(
-        "",
-        xy=end - RADIUS * unit,
-        xytext=start + RADIUS * unit,
-        arrowprops={"arrowstyle": "->", "color": "0.4", "shrinkA": 0, "shrinkB": 0},
-    )
+    tip, tail = end - RADIUS * unit, start + RADIUS * unit
+    ax.annotate("", xy=tip, xytext=tail, arrowprops=ARROW)
     ax.text(
         *(start + t * (end - start)),
         f"${name}$: {old:g} → {new:.7f}\n∂E/∂w = {grad:.6f}",
         ha="center",
         va="center",
-        fontsize="small",
-        bbox={"facecolor": "white", "edgecolor": "0.8", "boxstyle": "round,pad=0.3"},
+        fontsize=8,
+        bbox=BOX,
     )
 
 
 for i, start in enumerate(inputs):
     for j, end in enumerate(hidden):
         name = rf"w^{{(1)}}_{{{i + 1},{j + 1}}}"
-        t = 0.5 if i == j else 0.27  # keep the two crossing labels apart
+        t = 0.5 if i == j else 0.35  # keep the two crossing labels apart
         edge(start, end, name, W1_old[i, j], W1_new[i, j], dW1[i, j], t)
 for j, start in enumerate(hidden):
     name = rf"w^{{(2)}}_{{{j + 1},1}}"
     edge(start, output, name, W2_old[j, 0], W2_new[j, 0], dW2[j, 0], t=0.5)
 
+(Z_1, Z_2), (h_1, h_2) = Z_hidden[0], h[0]
 units = [
     (inputs[0], f"$x_1$ = {x[0, 0]:g}", "#deebf7"),
     (inputs[1], f"$x_2$ = {x[0, 1]:g}", "#deebf7"),
-    (hidden[0], f"$Z_1$ = {Z_hidden[0, 0]:g}\n$h_1$ = {h[0, 0]:.6f}", "#e5f5e0"),
-    (hidden[1], f"$Z_2$ = {Z_hidden[0, 1]:g}\n$h_2$ = {h[0, 1]:.6f}", "#e5f5e0"),
-    (output, f"$Z_{{out}}$ = {Z_out[0, 0]:.6f}\n$\\hat y$ = {y_hat[0, 0]:.6f}", "#fee6ce"),
+    (hidden[0], f"$Z_1$ = {Z_1:g}\n$h_1$ = {h_1:.6f}", "#e5f5e0"),
+    (hidden[1], f"$Z_2$ = {Z_2:g}\n$h_2$ = {h_2:.6f}", "#e5f5e0"),
+    (
+        output,
+        f"$Z_{{out}}$ = {Z_out[0, 0]:.6f}\n$\\hat y$ = {y_hat[0, 0]:.6f}",
+        "#fee6ce",
+    ),
 ]
 for center, text, color in units:
     ax.add_patch(Circle(center, RADIUS, facecolor=color, edgecolor="0.3"))
-    ax.text(*center, text, ha="center", va="center", fontsize="small")
-ax.text(
-    output[0] + 1.1,
-    output[1],
-    f"target $y$ = {target[0, 0]:g}\n$E = \\frac{{1}}{{2}}(y - \\hat y)^2$\n    = {E:.6f}",
-    va="center",
+    ax.text(*center, text, ha="center", va="center", fontsize=8)
+error = "\n".join(
+    [
+        f"target $y$ = {target[0, 0]:g}",
+        r"$E = \frac{1}{2}(y - \hat y)^2$",
+        f"    = {E:.6f}",
+    ]
 )
-ax.set(xlim=(-1.0, 13.2), ylim=(-3.0, 3.0), aspect="equal")
-ax.set_title("The lecture's 2-2-1 network: forward values, gradients, weights after one SGD step")
+ax.text(output[0], output[1] - 1.2, error, ha="center", va="top")
+ax.set(xlim=(-1.1, 11.6), ylim=(-3.1, 3.1), aspect="equal")
+ax.set_title("The lecture's 2-2-1 network after one SGD step")
 ax.axis("off")
 plt.show()
 

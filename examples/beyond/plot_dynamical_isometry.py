@@ -38,16 +38,21 @@ figures' other settings. The course chapter is :ref:`course-initialization`.
 # by which one layer multiplies the mean squared singular value of the Jacobian.
 import numpy as np
 
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
+
 NODES, WEIGHTS = np.polynomial.hermite_e.hermegauss(101)
 
 
 def gaussian_mean(f, q):
-    """E[f(sqrt(q) z)] for z ~ N(0, 1), by 101-point Gauss-Hermite quadrature."""
+    """E[f(sqrt(q) z)] for z ~ N(0, 1), by Gauss-Hermite quadrature."""
     return np.sum(WEIGHTS * f(np.sqrt(q) * NODES)) / np.sum(WEIGHTS)
 
 
 def tanh_fixed_point(sigma_w2, sigma_b2, iterations=500):
-    """The fixed point q* of the pre-activation variance of a deep tanh network."""
+    """The fixed point q* of the pre-activation variance of a deep tanh
+    network."""
     q = 1.0
     for _ in range(iterations):
         q = sigma_w2 * gaussian_mean(lambda h: np.tanh(h) ** 2, q) + sigma_b2
@@ -61,8 +66,10 @@ def tanh_chi(sigma_w2, sigma_b2):
 
 
 for sigma_w2 in (1.05, 2.0):
-    q_star, chi = tanh_fixed_point(sigma_w2, 2.01e-5), tanh_chi(sigma_w2, 2.01e-5)
-    print(f"tanh, sigma_w^2 = {sigma_w2}, sigma_b^2 = 2.01e-5: q* = {q_star:.4f}, chi = {chi:.3f}")
+    q_star = tanh_fixed_point(sigma_w2, 2.01e-5)
+    chi = tanh_chi(sigma_w2, 2.01e-5)
+    print(f"tanh, sigma_w^2 = {sigma_w2}, sigma_b^2 = 2.01e-5:", end=" ")
+    print(f"q* = {q_star:.3g}, chi = {chi:.3f}")
 
 # %%
 # Five 32-layer networks and their Jacobians
@@ -75,20 +82,23 @@ for sigma_w2 in (1.05, 2.0):
 # whose Jacobian does not depend on the input's scale).
 from functools import partial
 
-from gradlab import Activation, Dense, Sequential, activations, diagnostics, init
+from gradlab import Activation, Dense, Sequential, activations, init
+from gradlab.diagnostics import input_jacobian
 
 DEPTH, WIDTH = 32, 256
+SW2 = r"$\sigma_w^2$"  # in the labels of the legend
 NETWORKS = {
-    "tanh, orthogonal, $\\sigma_w^2=1.05$": ("tanh", "orthogonal", 1.05, 2.01e-5),
-    "tanh, Gaussian, $\\sigma_w^2=1.05$": ("tanh", "gaussian", 1.05, 2.01e-5),
-    "tanh, orthogonal, $\\sigma_w^2=2$": ("tanh", "orthogonal", 2.0, 2.01e-5),
-    "ReLU, Gaussian, $\\sigma_w^2=2$": ("relu", "gaussian", 2.0, 0.0),
-    "ReLU, orthogonal, $\\sigma_w^2=2$": ("relu", "orthogonal", 2.0, 0.0),
+    f"tanh, orthogonal, {SW2} = 1.05": ("tanh", "orthogonal", 1.05, 2.01e-5),
+    f"tanh, Gaussian, {SW2} = 1.05": ("tanh", "gaussian", 1.05, 2.01e-5),
+    f"tanh, orthogonal, {SW2} = 2": ("tanh", "orthogonal", 2.0, 2.01e-5),
+    f"ReLU, Gaussian, {SW2} = 2": ("relu", "gaussian", 2.0, 0.0),
+    f"ReLU, orthogonal, {SW2} = 2": ("relu", "orthogonal", 2.0, 0.0),
 }
 
 
 def deep_network(activation, weights, sigma_w2, sigma_b2, rng, width=WIDTH):
-    """DEPTH layers of ``width`` units with the given weight distribution and bias variance."""
+    """DEPTH layers of ``width`` units with the given weight distribution
+    and bias variance."""
     if weights == "orthogonal":
         weight_init = partial(init.orthogonal, gain=np.sqrt(sigma_w2))
     else:
@@ -101,13 +111,24 @@ def deep_network(activation, weights, sigma_w2, sigma_b2, rng, width=WIDTH):
     return Sequential(*layers)
 
 
-def jacobian_singular_values(activation, weights, sigma_w2, sigma_b2, seed=0, width=WIDTH):
-    """Singular values of d(output)/d(input) at one input at the fixed point."""
+def jacobian_singular_values(
+    activation,
+    weights,
+    sigma_w2,
+    sigma_b2,
+    seed=0,
+    width=WIDTH,
+):
+    """Singular values of d(output)/d(input) at one input at the fixed
+    point."""
     rng = np.random.default_rng(seed)
     model = deep_network(activation, weights, sigma_w2, sigma_b2, rng, width)
-    q = tanh_fixed_point(sigma_w2, sigma_b2) if activation == "tanh" else 1.0
+    q = 1.0  # ReLU's Jacobian does not depend on the input's scale
+    if activation == "tanh":
+        q = tanh_fixed_point(sigma_w2, sigma_b2)
     x = activations.get(activation)(rng.normal(0.0, np.sqrt(q), width))
-    return np.linalg.svd(diagnostics.input_jacobian(model, x), compute_uv=False)
+    jacobian = input_jacobian(model, x)
+    return np.linalg.svd(jacobian, compute_uv=False)
 
 
 def isometric_fraction(s, low=0.5, high=2.0):
@@ -115,11 +136,14 @@ def isometric_fraction(s, low=0.5, high=2.0):
     return np.mean((s >= low) & (s <= high))
 
 
-singular_values = {name: jacobian_singular_values(*setup) for name, setup in NETWORKS.items()}
-print("fraction of singular values in [0.5, 2], median, largest")
+singular_values = {}
+for name, setup in NETWORKS.items():
+    singular_values[name] = jacobian_singular_values(*setup)
+print("singular values: fraction in [0.5, 2], median, largest")
 for name, s in singular_values.items():
-    label = name.replace("$\\sigma_w^2=", "sigma_w^2 = ").replace("$", "")
-    print(f"  {label:<36} {isometric_fraction(s):6.3f}  {np.median(s):9.2e}  {s.max():6.2f}")
+    label = name.replace(SW2, "sigma_w^2")
+    fraction, median, largest = isometric_fraction(s), np.median(s), s.max()
+    print(f"  {label:<35} {fraction:5.3f} {median:9.3g} {largest:6.3g}")
 
 # %%
 # The distribution of the singular values
@@ -130,7 +154,7 @@ for name, s in singular_values.items():
 # :math:`[0.5, 2]`.
 import matplotlib.pyplot as plt
 
-fig, ax = plt.subplots(figsize=(9, 4.2), layout="constrained")
+fig, ax = plt.subplots(figsize=(7, 5))
 ax.axvspan(0.5, 2.0, color="gray", alpha=0.15, label="[0.5, 2]")
 for name, s in singular_values.items():
     ecdf = np.arange(1, s.size + 1) / s.size
@@ -140,7 +164,7 @@ ax.set_xlim(1e-8, 1e2)
 ax.set_xlabel(r"singular value of $\partial x^{(32)} / \partial x^{(0)}$")
 ax.set_ylabel("fraction of singular values $\\leq$ value")
 ax.set_title(f"Input-output Jacobian of 32-layer networks, width {WIDTH}")
-ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+fig.legend(loc="outside lower center", ncols=2)
 plt.show()
 
 # %%

@@ -42,22 +42,29 @@ from functools import partial
 import numpy as np
 
 from gradlab import Activation, BatchNorm, Dense, Residual, Sequential, init
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 DEPTH, WIDTH = 20, 64
 TINY = partial(init.normal, std=0.01)
 BLOCKS = {
     "plain": lambda dense: Sequential(dense, Activation("tanh")),
     "residual": lambda dense: Residual(dense, Activation("tanh")),
-    "batch norm": lambda dense: Sequential(dense, BatchNorm(WIDTH), Activation("tanh")),
+    "batch norm": lambda dense: Sequential(
+        dense,
+        BatchNorm(WIDTH),
+        Activation("tanh"),
+    ),
 }
 
 
 def deep_network(kind, seed=0):
-    """DEPTH blocks of the given kind around Dense layers with N(0, 0.01^2) weights."""
+    """DEPTH blocks of the given kind around Dense layers with N(0, 0.01^2)
+    weights."""
     rng = np.random.default_rng(seed)
-    return Sequential(
-        *(BLOCKS[kind](Dense(WIDTH, WIDTH, init=TINY, rng=rng)) for _ in range(DEPTH))
-    )
+    denses = [Dense(WIDTH, WIDTH, init=TINY, rng=rng) for _ in range(DEPTH)]
+    return Sequential(*(BLOCKS[kind](dense) for dense in denses))
 
 
 def random_data(n_samples=100, seed=1):
@@ -88,8 +95,10 @@ def boundary_gradient_norms(model, X, targets):
     return np.array(norms[::-1])
 
 
-norms = {kind: boundary_gradient_norms(deep_network(kind), X, targets) for kind in BLOCKS}
-print("||dE/dx_0|| / ||dE/dx_20||, input over output, with N(0, 0.01^2) weights")
+norms = {}
+for kind in BLOCKS:
+    norms[kind] = boundary_gradient_norms(deep_network(kind), X, targets)
+print("||dE/dx_0|| / ||dE/dx_20||, input over output, N(0, 0.01^2) weights")
 for kind, n in norms.items():
     print(f"  {kind:<11} {n[0] / n[-1]:.3g}")
 
@@ -120,11 +129,14 @@ def scaled_norms(kind, scale, X, targets, eps=1e-5):
 
 
 def largest_change(eps, X, targets):
-    """Largest relative change of any ||dE/dx_l|| of the BN network over SCALES."""
+    """Largest relative change of any ||dE/dx_l|| of the BN network over
+    SCALES."""
     base = scaled_norms("batch norm", 1, X, targets, eps)
-    return max(
-        np.max(np.abs(scaled_norms("batch norm", a, X, targets, eps) / base - 1)) for a in SCALES
-    )
+    changes = []
+    for a in SCALES:
+        scaled = scaled_norms("batch norm", a, X, targets, eps)
+        changes.append(np.max(np.abs(scaled / base - 1)))
+    return max(changes)
 
 
 by_scale = {
@@ -132,41 +144,42 @@ by_scale = {
     for kind in ("plain", "batch norm")
     for a in SCALES
 }
+print("input/output gradient ratio")
 for kind in ("plain", "batch norm"):
-    ratios = ", ".join(
-        f"a = {a}: {by_scale[kind, a][0] / by_scale[kind, a][-1]:.3g}" for a in SCALES
-    )
-    print(f"{kind:<11} input/output gradient ratio  {ratios}")
+    ratios = {a: by_scale[kind, a][0] / by_scale[kind, a][-1] for a in SCALES}
+    text = ", ".join(f"a = {a}: {r:.3g}" for a, r in ratios.items())
+    print(f"  {kind:<11} {text}")
+print("batch norm: largest relative change of any ||dE/dx_l|| over the scales")
 for eps in (1e-5, 1e-12):
-    print(
-        f"batch norm, eps = {eps:g}: largest relative change of any ||dE/dx_l|| across the "
-        f"scales: {largest_change(eps, X, targets):.1e}"
-    )
+    print(f"  eps = {eps:g}: {largest_change(eps, X, targets):.2g}")
 
 # %%
 # Plot the gradient norms through depth
 # -------------------------------------
-# Left, the three networks with tiny weights; right, the plain (dashed) and batch-normalized
+# Top, the three networks with tiny weights; bottom, the plain (dashed) and batch-normalized
 # (solid) networks with their weights multiplied by :math:`a`, in one color per :math:`a`.
 import matplotlib.pyplot as plt
 
 blocks = np.arange(DEPTH + 1)
-fig, (ax_kinds, ax_scales) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+fig, (ax_kinds, ax_scales) = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
 for kind, n in norms.items():
     ax_kinds.plot(blocks, n, marker="o", markersize=3, label=kind)
 ax_kinds.set_title(r"weights $N(0, 0.01^2)$")
 for (kind, a), n in by_scale.items():
     # the three batch-norm curves coincide: draw them nested, the widest first
     i = SCALES.index(a)
-    style = {"linestyle": "--"} if kind == "plain" else {"linewidth": 5 - 1.8 * i, "alpha": 0.8}
-    ax_scales.plot(blocks, n, color=f"C{i}", label=f"{kind}, $a = {a}$", **style)
+    nested = {"linewidth": 5 - 1.8 * i, "alpha": 0.8}
+    style = {"linestyle": "--"} if kind == "plain" else nested
+    label = f"{kind}, $a = {a}$"
+    ax_scales.plot(blocks, n, color=f"C{i}", label=label, **style)
 ax_scales.set_title(r"weights multiplied by $a$")
 for ax in (ax_kinds, ax_scales):
     ax.set_yscale("log")
-    ax.set_xlabel(r"block boundary $l$ (0 = input, 20 = output)")
-    ax.set_xticks(range(0, DEPTH + 1, 4))
     ax.set_ylabel(r"$\|\partial E / \partial x_l\|$")
-    ax.legend(fontsize="small")
+ax_kinds.legend(loc="lower right")
+ax_scales.legend(loc="lower right", ncols=2)
+ax_scales.set_xlabel(r"block boundary $l$ (0 = input, 20 = output)")
+ax_scales.set_xticks(range(0, DEPTH + 1, 4))
 plt.show()
 
 # %%
@@ -179,7 +192,7 @@ plt.show()
 # identity path contributes exactly :math:`\partial E/\partial x_L`, and the branches add a
 # little. With batch normalization the gradient does not vanish either; over 20 blocks it even
 # grows, by a factor of about 3.5, a reminder that batch normalization fixes the scale of the
-# signal, not every property of the gradient. The right panel is Ioffe and Szegedy's argument
+# signal, not every property of the gradient. The lower panel is Ioffe and Szegedy's argument
 # measured: multiplying all weights by 10 leaves the plain network's gradient vanishing (the
 # ratio is still below :math:`10^{-2}`), and by 100 turns it into an exploding one
 # (:term:`exploding gradient`, 기울기 폭발, a ratio near :math:`10^6`), while the

@@ -37,22 +37,27 @@ the standard initialization. The course chapter is :ref:`course-initialization`.
 import numpy as np
 
 from gradlab import Activation, Dense, Sequential
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 N_HIDDEN, WIDTH, N_INPUTS, N_CLASSES = 5, 500, 1024, 10
 INITS = {"standard": "standard", "normalized (Xavier)": "xavier_uniform"}
 
 
 def tanh_net(init, width=WIDTH, seed=0):
-    """Five tanh layers of ``width`` units and a linear output layer, all weights from ``init``."""
+    """Five tanh layers of ``width`` units and a linear output layer, all
+    weights from ``init``."""
     rng = np.random.default_rng(seed)
     layers = []
     for fan_in in [N_INPUTS] + [width] * (N_HIDDEN - 1):
-        layers += [Dense(fan_in, width, init=init, rng=rng), Activation("tanh")]
+        dense = Dense(fan_in, width, init=init, rng=rng)
+        layers += [dense, Activation("tanh")]
     return Sequential(*layers, Dense(width, N_CLASSES, init=init, rng=rng))
 
 
 def random_data(n_samples=300, seed=1):
-    """Inputs x ~ U[0, 1]^1024 and labels drawn uniformly from the 10 classes."""
+    """Inputs x ~ U[0, 1]^1024 and labels drawn uniformly from 10 classes."""
     rng = np.random.default_rng(seed)
     X = rng.uniform(0.0, 1.0, size=(n_samples, N_INPUTS))
     return X, rng.integers(0, N_CLASSES, size=n_samples)
@@ -72,9 +77,10 @@ from gradlab import diagnostics, losses
 
 
 def activations_and_gradients(model, X, labels):
-    """Each hidden layer's activations and back-propagated gradients, first layer first."""
-    outputs = diagnostics.layer_outputs(model, X)
-    hidden = [a for layer, a in zip(model, outputs, strict=True) if isinstance(layer, Activation)]
+    """Each hidden layer's activations and back-propagated gradients,
+    first layer first."""
+    outputs = zip(model, diagnostics.layer_outputs(model, X), strict=True)
+    hidden = [a for layer, a in outputs if isinstance(layer, Activation)]
     grad = losses.cross_entropy.derivative(model.forward(X), labels)
     grads = []
     for layer in reversed(list(model)):
@@ -89,15 +95,18 @@ for name, init in INITS.items():
     model = tanh_net(init)
     results[name] = (model, *activations_and_gradients(model, X, labels))
 
-print("std of the back-propagated gradient dL/ds, layers 1..5, and the ratio layer 1 / layer 5")
+print("std of the back-propagated gradient dL/ds, layers 1..5,")
+print("and the ratio layer 1 / layer 5")
 for name, (_, _, grads) in results.items():
     stds = np.array([g.std() for g in grads])
-    print(f"  {name:<20} {np.array2string(stds, precision=1)}   ratio {stds[0] / stds[-1]:.2f}")
-print(f"  Eq. 13 and 15 imply (1/sqrt(3))**4 = {(1 / 3) ** 2:.2f} for the standard init")
+    print(f"  {name}: ratio {stds[0] / stds[-1]:.3g}")
+    print("   ", np.array2string(stds, formatter={"float": "{:.2e}".format}))
+print(f"  Eq. 13 and 15 imply (1/sqrt(3))**4 = {(1 / 3) ** 2:.3g} (standard)")
 
 print("std of the activations h, layers 1..5")
 for name, (_, hidden, _) in results.items():
-    print(f"  {name:<20} {np.array2string(np.array([h.std() for h in hidden]), precision=3)}")
+    stds = np.array([h.std() for h in hidden])
+    print(f"  {name:<20}", np.array2string(stds, precision=3))
 
 # %%
 # Histograms, as in the paper's figures 6 and 7
@@ -110,23 +119,25 @@ import matplotlib.pyplot as plt
 
 from gradlab.plotting import layer_colors
 
-fig, axes = plt.subplots(2, 2, figsize=(9, 6), sharex="col", layout="constrained")
+fig, axes = plt.subplots(2, 2, figsize=(7, 6), sharex="col")
 colors = layer_colors(N_HIDDEN)
 grad_edges = np.linspace(-8e-4, 8e-4, 161)
 for row, (name, (_, hidden, grads)) in zip(axes, results.items(), strict=True):
-    for i, (h, g, color) in enumerate(zip(hidden, grads, colors, strict=True), start=1):
-        style = {"density": True, "histtype": "step", "color": color, "label": f"layer {i}"}
+    layers = zip(hidden, grads, colors, strict=True)
+    for i, (h, g, color) in enumerate(layers, start=1):
+        style = {"density": True, "histtype": "step", "color": color}
+        style["label"] = f"layer {i}"
         row[0].hist(h.ravel(), bins=np.linspace(-1, 1, 81), **style)
         row[1].hist(g.ravel(), bins=grad_edges, **style)
-    row[0].set_title(f"{name}: activations $h^{{(i)}}$")
-    row[1].set_title(rf"{name}: gradients $\partial L/\partial s^{{(i)}}$")
+    row[0].set_title(f"{name}: $h^{{(i)}}$")
+    row[1].set_title(rf"{name}: $\partial L/\partial s^{{(i)}}$")
     for ax in row:
         ax.set_yscale("log")
         ax.set_ylabel("density")
 axes[1, 0].set_xlabel("activation value")
 axes[1, 1].set_xlabel("gradient value")
 axes[1, 1].ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
-axes[0, 1].legend(fontsize="small")
+axes[0, 1].legend(fontsize="small", loc="upper right")
 plt.show()
 
 # %%
@@ -141,17 +152,20 @@ plt.show()
 
 def mean_jacobian_singular_values(model, hidden):
     """Mean singular value of dh(i+1)/dh(i), i = 1..4, at the first input."""
-    jacobians = [
-        diagnostics.input_jacobian(model[2 * i : 2 * i + 2], hidden[i - 1][0])
-        for i in range(1, N_HIDDEN)
-    ]
-    return np.array([np.linalg.svd(J, compute_uv=False).mean() for J in jacobians])
+    means = []
+    for i in range(1, N_HIDDEN):
+        layer_pair = model[2 * i : 2 * i + 2]  # Dense, tanh
+        J = diagnostics.input_jacobian(layer_pair, hidden[i - 1][0])
+        means.append(np.linalg.svd(J, compute_uv=False).mean())
+    return np.array(means)
 
 
-print("mean singular value of dh(i+1)/dh(i), i = 1..4 (paper: 0.5 standard, about 0.8 normalized)")
+print("mean singular value of dh(i+1)/dh(i), i = 1..4")
+print("(paper: 0.5 standard, about 0.8 normalized)")
 for name, (model, hidden, _) in results.items():
     values = mean_jacobian_singular_values(model, hidden)
-    print(f"  {name:<20} {np.array2string(values, precision=2)}   mean {values.mean():.2f}")
+    text = np.array2string(values, precision=3)
+    print(f"  {name:<20} {text}   mean {values.mean():.3g}")
 
 # %%
 # Interpretation

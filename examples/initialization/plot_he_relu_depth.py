@@ -36,6 +36,9 @@ chapter is :ref:`course-initialization`.
 import numpy as np
 
 from gradlab import diagnostics, mlp
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 DEPTH, WIDTH = 30, 512
 INITS = {"He": "he_normal", "Xavier": "xavier_uniform"}
@@ -45,7 +48,8 @@ def preactivation_stds(init, seed=0):
     """Standard deviation of y_1 ... y_DEPTH for 100 standard-normal inputs."""
     model = mlp([WIDTH] * (DEPTH + 1), activation="relu", init=init, rng=seed)
     X = np.random.default_rng(seed + 1).normal(size=(100, WIDTH))
-    return np.array([y.std() for y in diagnostics.layer_outputs(model, X)[::2]])
+    dense_outputs = diagnostics.layer_outputs(model, X)[::2]
+    return np.array([y.std() for y in dense_outputs])
 
 
 stds = {name: preactivation_stds(init) for name, init in INITS.items()}
@@ -62,10 +66,11 @@ print(f"Xavier, theory 2**(-(30 - 1)/2) = {theory:.3g}; He, theory 1")
 import matplotlib.pyplot as plt
 
 layers = np.arange(1, DEPTH + 1)
-fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+fig, ax = plt.subplots(figsize=(7, 3.8))
 for name, s in stds.items():
     ax.plot(layers, s / s[0], marker="o", markersize=3, label=name)
-ax.plot(layers, 2.0 ** (-(layers - 1) / 2), "k--", label=r"$2^{-(l-1)/2}$ (theory for Xavier)")
+theory_label = r"$2^{-(l-1)/2}$ (theory for Xavier)"
+ax.plot(layers, 2.0 ** (-(layers - 1) / 2), "k--", label=theory_label)
 ax.set_yscale("log")
 ax.set_xlabel("layer $l$")
 ax.set_ylabel(r"std$(y_l)$ / std$(y_1)$")
@@ -87,8 +92,10 @@ X_digits, _, digit_labels = load_digits()
 
 
 def train_deep_relu(init, X, labels, seed=0, epochs=10):
-    """Train a 30-layer, 64-unit ReLU net on the digits; return the model and its History."""
-    model = mlp([64] + [64] * DEPTH + [10], activation="relu", init=init, rng=seed)
+    """Train a 30-layer, 64-unit ReLU net on the digits; return the model
+    and its History."""
+    sizes = [64] + [64] * DEPTH + [10]
+    model = mlp(sizes, activation="relu", init=init, rng=seed)
     optimizer = optim.SGD(model.parameters(), lr=0.002, momentum=0.9)
     history = fit(
         model,
@@ -108,26 +115,29 @@ def accuracy(model, X, labels):
     return np.mean(model.forward(X).argmax(axis=1) == labels)
 
 
-runs = {name: train_deep_relu(init, X_digits, digit_labels) for name, init in INITS.items()}
+runs = {}
+for name, init in INITS.items():
+    runs[name] = train_deep_relu(init, X_digits, digit_labels)
 for name, (model, history) in runs.items():
-    print(
-        f"{name:<7} loss {history.initial_loss:.3f} -> {history.loss[-1]:.3f}, "
-        f"training accuracy {accuracy(model, X_digits, digit_labels):.0%}, "
-        f"first layer's gradient norm in epoch 1: "
-        f"{history.grad_norms[0, 0]:.1e}"
-    )
+    first, last = history.initial_loss, history.loss[-1]
+    correct = accuracy(model, X_digits, digit_labels)
+    first_grad = history.grad_norms[0, 0]
+    print(f"{name}: loss {first:.3f} -> {last:.3f}, accuracy {correct:.0%},")
+    print(f"  first layer's gradient norm in epoch 1: {first_grad:.3g}")
 
 # %%
 # Loss and first-layer gradient during training
 # ---------------------------------------------
-fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
+fig, (ax_loss, ax_grad) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
 for name, (_, history) in runs.items():
     epochs = np.arange(len(history.loss) + 1)
-    ax_loss.plot(epochs, [history.initial_loss, *history.loss], marker="o", label=name)
+    curve = [history.initial_loss, *history.loss]
+    ax_loss.plot(epochs, curve, marker="o", label=name)
     ax_grad.plot(epochs[1:], history.grad_norms[:, 0], marker="o", label=name)
-ax_loss.axhline(np.log(10), color="gray", linestyle=":", label=r"$\ln 10$ (uniform guess)")
-ax_loss.set_xlabel("epoch")
+uniform = r"$\ln 10$ (uniform guess)"
+ax_loss.axhline(np.log(10), color="k", ls=":", zorder=3, label=uniform)
 ax_loss.set_ylabel("training loss (cross-entropy)")
+ax_loss.set_title("training loss")
 ax_loss.legend()
 ax_grad.set_yscale("log")
 ax_grad.set_xlabel("epoch")

@@ -33,6 +33,9 @@ import numpy as np
 
 from gradlab import diagnostics, init, mlp
 from gradlab.datasets import load_digits
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 SIZES = [64, 100, 100, 100, 100, 100, 10]
 INITS = {
@@ -44,7 +47,7 @@ X, _, _ = load_digits(n_samples=500)
 
 
 def sigmoid_net(init):
-    """The sigmoid network of SIZES with weights from ``init``, drawn from seed 0."""
+    """The sigmoid network of SIZES with weights from ``init`` (seed 0)."""
     return mlp(SIZES, activation="sigmoid", init=init, rng=0)
 
 
@@ -59,13 +62,17 @@ def near_half_fraction(outputs, width=0.05):
 
 
 models = {name: sigmoid_net(f) for name, f in INITS.items()}
-outputs = {name: hidden_sigmoid_outputs(model, X) for name, model in models.items()}
-
-print("per hidden layer 1..5:  fraction within 0.05 of 1/2  |  saturated fraction")
+outputs = {}
 for name, model in models.items():
-    near = np.array2string(near_half_fraction(outputs[name]), precision=2)
-    saturated = np.array2string(diagnostics.saturated_fraction(model, X), precision=2)
-    print(f"  {name:<24} {near}  |  {saturated}")
+    outputs[name] = hidden_sigmoid_outputs(model, X)
+
+print("per hidden layer 1..5:")
+for name, model in models.items():
+    near = near_half_fraction(outputs[name])
+    saturated = diagnostics.saturated_fraction(model, X)
+    print(f"  {name}")
+    print("    within 0.05 of 1/2:", np.array2string(near, precision=3))
+    print("    saturated:         ", np.array2string(saturated, precision=3))
 
 # %%
 # Histograms of the sigmoid outputs in layers 1, 3 and 5
@@ -77,7 +84,8 @@ import matplotlib.pyplot as plt
 
 from gradlab.plotting import layer_colors
 
-fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), sharey=True, layout="constrained")
+# sphinx_gallery_thumbnail_number = 1
+fig, axes = plt.subplots(3, 1, figsize=(7, 7.5), sharex=True, sharey=True)
 bins = np.linspace(0, 1, 51)
 shown = (1, 3, 5)
 for ax, (name, layer_values) in zip(axes, outputs.items(), strict=True):
@@ -91,9 +99,9 @@ for ax, (name, layer_values) in zip(axes, outputs.items(), strict=True):
         ax.hist(values, bins=bins, weights=weights, **style)
     ax.set_yscale("log")
     ax.set_title(name)
-    ax.set_xlabel(r"sigmoid output $\sigma(z)$")
-axes[0].set_ylabel("fraction of outputs per bin")
-axes[0].legend(loc="upper left", fontsize="small")
+    ax.set_ylabel("fraction per bin")
+axes[-1].set_xlabel(r"sigmoid output $\sigma(z)$")
+axes[0].legend(loc="upper left")
 plt.show()
 
 # %%

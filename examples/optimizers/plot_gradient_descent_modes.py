@@ -27,6 +27,9 @@ import numpy as np
 from gradlab import Dense, Sequential, optim
 from gradlab.datasets import toy_regression
 from gradlab.losses import squared_error
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 X, y = toy_regression()
 
@@ -39,7 +42,8 @@ def regression_model(b=10.0):
 
 
 def update(model, opt, X, y):
-    """One gradient-descent update on the points ``X``, ``y``; returns dE/db1 used."""
+    """One gradient-descent update on the points ``X``, ``y``; returns the
+    dE/db1 it used."""
     opt.zero_grad()
     out = model.forward(X)
     model.backward(squared_error.derivative(out, y))
@@ -60,7 +64,8 @@ sgd = optim.SGD(model.parameters(), lr=0.1)
 for i in (0, 1):
     grad = update(model, sgd, X[[i]], y[[i]])
     b = model[0].W.value[0, 0]
-    print(f"point {i + 1} (x={X[i, 0]:g}, y={y[i, 0]:g}): dE/db1 = {grad:g}, b1 -> {b:g}")
+    point = f"point {i + 1} (x={X[i, 0]:g}, y={y[i, 0]:g})"
+    print(f"{point}: dE/db1 = {grad:g}, b1 -> {b:g}")
 
 # %%
 # Batch gradient descent with the same learning rate diverges
@@ -92,8 +97,9 @@ def batch_descent(X, y, lr, updates):
 
 b_star = 54 / 30
 diverging = batch_descent(X, y, lr=0.1, updates=5)
+errors = np.abs(diverging - b_star)
 print("BGD with eta = 0.1, b1:", np.array2string(diverging, precision=1))
-print("error |b1 - 1.8| per update:", np.array2string(np.abs(diverging - b_star), precision=1))
+print("error |b1 - 1.8| per update:", np.array2string(errors, precision=1))
 
 # %%
 # The three methods from the same start
@@ -131,31 +137,32 @@ paths = {
 for name, path in paths.items():
     per_epoch = (len(path) - 1) // 10
     last_epoch = path[-per_epoch - 1 :]
-    print(
-        f"{name:19s} final b1 = {path[-1]:.4f}, "
-        f"range over the last epoch = {np.ptp(last_epoch):.4f}"
-    )
+    spread = np.ptp(last_epoch)
+    print(f"{name:19s} final b1 = {path[-1]:.3f},", end=" ")
+    print(f"range over the last epoch {spread:.3g}")
 
 # %%
 # Plot the paths
 # --------------
 # The x axis counts epochs (passes over the four points), so the three methods are compared
-# for the same amount of data; markers are individual updates. The right panel shows the
+# for the same amount of data; markers are individual updates. The lower panel shows the
 # error of batch gradient descent on a log scale: it doubles per update with
 # :math:`\eta = 0.1` and shrinks by 4 per update with :math:`\eta = 0.025`.
 import matplotlib.pyplot as plt
 
-fig, (ax_path, ax_err) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+fig, (ax_path, ax_err) = plt.subplots(2, 1, figsize=(7, 6.5))
 for name, path in paths.items():
     epochs = np.linspace(0, 10, len(path))
     ax_path.plot(epochs, path, marker="o", markersize=3, label=name)
-ax_path.axhline(b_star, color="black", linestyle=":", label=r"minimum $b_1^* = 1.8$")
-ax_path.set(xlabel="epoch", ylabel=r"$b_1$", title=r"Paths of $b_1$ from $b_1 = 10$")
+minimum = r"minimum $b_1^* = 1.8$"
+ax_path.axhline(b_star, color="black", linestyle=":", label=minimum)
+ax_path.set(xlabel="epoch", ylabel=r"$b_1$")
+ax_path.set_title(r"Paths of $b_1$ from $b_1 = 10$")
 ax_path.set_ylim(0, 10.5)
 ax_path.legend()
 
 stable = paths["batch (h = 4)"]
-ax_err.semilogy(np.abs(diverging - b_star), marker="o", label=r"$\eta = 0.1$ (diverges)")
+ax_err.semilogy(errors, marker="o", label=r"$\eta = 0.1$ (diverges)")
 ax_err.semilogy(np.abs(stable - b_star), marker="o", label=r"$\eta = 0.025$")
 ax_err.set(
     xlabel="batch update",

@@ -26,24 +26,32 @@ gets to the best possible loss. The course chapter is :ref:`course-optimizers`.
 # report each run's *excess* loss above it.
 import numpy as np
 
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
+
 
 def noisy_regression(n_samples=200, n_features=5, seed=0):
-    """Features X ~ N(0, 1) and targets y = X w + 1 + noise, w ~ N(0, 9), noise ~ N(0, 0.25)."""
+    """Features X ~ N(0, 1) and targets y = X w + 1 + noise, with
+    w ~ N(0, 9) and noise ~ N(0, 0.25)."""
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n_samples, n_features))
-    y = X @ (3 * rng.normal(size=(n_features, 1))) + 1.0 + 0.5 * rng.normal(size=(n_samples, 1))
+    w = 3 * rng.normal(size=(n_features, 1))
+    noise = 0.5 * rng.normal(size=(n_samples, 1))
+    y = X @ w + 1.0 + noise
     return X, y
 
 
 def least_squares_loss(X, y):
     """The mean squared error of the least-squares fit with an intercept."""
     X1 = np.hstack([X, np.ones((len(X), 1))])
-    return np.mean((X1 @ np.linalg.lstsq(X1, y, rcond=None)[0] - y) ** 2)
+    coefficients = np.linalg.lstsq(X1, y, rcond=None)[0]
+    return np.mean((X1 @ coefficients - y) ** 2)
 
 
 X, y = noisy_regression()
 best_loss = least_squares_loss(X, y)
-print(f"least-squares training loss (mean squared error): {best_loss:.4f}")
+print(f"least-squares training loss (mean squared error): {best_loss:.3g}")
 
 # %%
 # Three ways to set the learning rate
@@ -64,7 +72,15 @@ def train(X, y, lr, decay=False, epochs=40):
     opt = optim.SGD(model.parameters(), lr=lr)
     scheduler = optim.StepLR(opt, step_size=5, gamma=0.5) if decay else None
     return fit(
-        model, X, y, opt, loss="mse", epochs=epochs, batch_size=1, rng=1, scheduler=scheduler
+        model,
+        X,
+        y,
+        opt,
+        loss="mse",
+        epochs=epochs,
+        batch_size=1,
+        rng=1,
+        scheduler=scheduler,
     )
 
 
@@ -75,11 +91,10 @@ histories = {
 }
 for name, history in histories.items():
     excess = history.loss - best_loss
-    print(
-        f"{name}: excess loss after epoch 1: {excess[0]:.1e}, epoch 10: {excess[9]:.1e}, "
-        f"epoch 40: {excess[-1]:.1e} (last 10 epochs: {excess[-10:].min():.1e} to "
-        f"{excess[-10:].max():.1e})"
-    )
+    last_ten = excess[-10:]
+    print(f"{name}: excess loss after epoch")
+    print(f"  1: {excess[0]:.3g}, 10: {excess[9]:.3g}, 40: {excess[-1]:.3g}")
+    print(f"  last 10 epochs: {last_ten.min():.3g} to {last_ten.max():.3g}")
 
 # %%
 # The schedule is the lecture's formula
@@ -89,33 +104,40 @@ for name, history in histories.items():
 
 
 def lecture_rate(epoch, eta0=0.05, delta=0.5, T=1000, updates_per_epoch=200):
-    """The lecture's eta_t = delta^floor(t / T) eta0 at the first update t of each epoch."""
+    """The lecture's eta_t = delta^floor(t / T) eta0 at the first update t
+    of each epoch."""
     return eta0 * delta ** (updates_per_epoch * epoch // T)
 
 
 decayed = histories["decayed η₀ = 0.05, δ = 0.5, T = 1000"]
 lecture = lecture_rate(np.arange(40))
-print("rates of the first 11 epochs:", np.array2string(decayed.lr[:11], precision=5))
-print(f"largest difference from the lecture's formula: {np.abs(decayed.lr - lecture).max():.1e}")
+print("rates of the first 11 epochs:")
+print(np.array2string(decayed.lr[:11], precision=5))
+gap = np.abs(decayed.lr - lecture).max()
+print(f"largest difference from the lecture's formula: {gap:.2g}")
 
 # %%
 # Plot the excess loss and the rate
 # ---------------------------------
-# Epoch 0 is the loss before training.
+# Epoch 0 is the loss before training. For the first five epochs the decayed
+# run is the large constant one, so it is drawn dashed.
 import matplotlib.pyplot as plt
 
-fig, (ax_loss, ax_lr) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+fig, (ax_loss, ax_lr) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
 for name, history in histories.items():
+    style = {"ls": "--"} if name.startswith("decayed") else {}
     losses = np.concatenate([[history.initial_loss], history.loss])
-    ax_loss.semilogy(np.arange(len(losses)), losses - best_loss, label=name)
-    ax_lr.step(np.arange(1, len(history.lr) + 1), history.lr, where="mid", label=name)
+    excess = losses - best_loss
+    ax_loss.semilogy(np.arange(len(losses)), excess, label=name, **style)
+    epochs = np.arange(1, len(history.lr) + 1)
+    ax_lr.step(epochs, history.lr, where="mid", label=name, **style)
 ax_loss.set(
-    xlabel="epoch",
-    ylabel="training loss - least-squares loss",
+    ylabel="loss - least-squares loss",
     title="Excess loss after each epoch",
 )
-ax_loss.legend(fontsize="small")
-ax_lr.set(xlabel="epoch", ylabel=r"learning rate $\eta$", yscale="log", title="Learning rate")
+ax_loss.legend()
+ax_lr.set(xlabel="epoch", ylabel=r"learning rate $\eta$", yscale="log")
+ax_lr.set_title("Learning rate")
 plt.show()
 
 # %%

@@ -28,6 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
+
 
 @dataclass
 class Surface:
@@ -36,7 +40,7 @@ class Surface:
     start: tuple
     minima: tuple
     steps: int
-    gd_lr: float  # learning rate of SGD, Momentum and Nesterov on this surface
+    gd_lr: float  # learning rate of SGD, Momentum and Nesterov
     extent: tuple  # (xmin, xmax, ymin, ymax) of the plot
 
     def distance(self, point):
@@ -65,7 +69,12 @@ SURFACES = {
     ),
     "Rosenbrock": Surface(
         f=lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
-        grad=lambda x, y: np.array([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)]),
+        grad=lambda x, y: np.array(
+            [
+                -2 * (1 - x) - 400 * x * (y - x**2),
+                200 * (y - x**2),
+            ]
+        ),
         start=(-1.5, 2.0),
         minima=((1.0, 1.0),),
         steps=3000,
@@ -87,22 +96,27 @@ SURFACES = {
 # :math:`\eta`). Adadelta has no learning rate in Zeiler's formulation; we keep PyTorch's
 # ``lr=1`` and its :math:`\epsilon = 10^{-6}`, so its first steps are about
 # :math:`\sqrt{\epsilon} = 10^{-3}` long. All other settings are PyTorch's defaults.
+from functools import partial
+
 from gradlab import Parameter, optim
 
+# Each entry makes an optimizer from the parameters p and the surface's
+# gd_lr, which only SGD, Momentum and Nesterov use.
 OPTIMIZERS = {
-    "SGD": lambda params, gd_lr: optim.SGD(params, lr=gd_lr),
-    "Momentum": lambda params, gd_lr: optim.SGD(params, lr=gd_lr, momentum=0.9),
-    "Nesterov": lambda params, gd_lr: optim.SGD(params, lr=gd_lr, momentum=0.9, nesterov=True),
-    "Adagrad": lambda params, gd_lr: optim.Adagrad(params, lr=0.5),
-    "RMSprop": lambda params, gd_lr: optim.RMSprop(params, lr=0.03),
-    "Adadelta": lambda params, gd_lr: optim.Adadelta(params, lr=1.0),
-    "Adam": lambda params, gd_lr: optim.Adam(params, lr=0.05),
-    "Nadam": lambda params, gd_lr: optim.NAdam(params, lr=0.05),
+    "SGD": optim.SGD,
+    "Momentum": partial(optim.SGD, momentum=0.9),
+    "Nesterov": partial(optim.SGD, momentum=0.9, nesterov=True),
+    "Adagrad": lambda p, gd_lr: optim.Adagrad(p, lr=0.5),
+    "RMSprop": lambda p, gd_lr: optim.RMSprop(p, lr=0.03),
+    "Adadelta": lambda p, gd_lr: optim.Adadelta(p, lr=1.0),
+    "Adam": lambda p, gd_lr: optim.Adam(p, lr=0.05),
+    "Nadam": lambda p, gd_lr: optim.NAdam(p, lr=0.05),
 }
 
 
 def trajectory(make_optimizer, surface, lr=None, steps=None):
-    """The points visited: set ``p.grad`` from the analytic gradient, then ``opt.step()``."""
+    """The points visited: set ``p.grad`` from the analytic gradient, then
+    ``opt.step()``."""
     p = Parameter(surface.start)
     opt = make_optimizer([p], surface.gd_lr if lr is None else lr)
     path = [p.value.copy()]
@@ -113,11 +127,10 @@ def trajectory(make_optimizer, surface, lr=None, steps=None):
     return np.array(path)
 
 
-paths = {
-    (surface_name, name): trajectory(make, surface)
-    for surface_name, surface in SURFACES.items()
-    for name, make in OPTIMIZERS.items()
-}
+paths = {}
+for surface_name, surface in SURFACES.items():
+    for name, make in OPTIMIZERS.items():
+        paths[surface_name, name] = trajectory(make, surface)
 
 # %%
 # How close does each optimizer get?
@@ -133,14 +146,14 @@ def escape_step(path):
     return int(beyond[0]) if beyond.size else None
 
 
-print(f"{'':9s} {'bowl':>9s} {'saddle: escape':>15s} {'saddle':>9s} {'Rosenbrock':>11s}")
+header = ["bowl", "saddle: escape", "saddle", "Rosenbrock"]
+print(" " * 9, "{:>9} {:>15} {:>9} {:>11}".format(*header))
 for name in OPTIMIZERS:
     dist = {s: SURFACES[s].distance(paths[s, name][-1]) for s in SURFACES}
     escape = escape_step(paths["saddle point", name])
-    print(
-        f"{name:9s} {dist['elongated bowl']:9.1e} {escape!s:>15s} "
-        f"{dist['saddle point']:9.1e} {dist['Rosenbrock']:11.1e}"
-    )
+    to_bowl, to_saddle = dist["elongated bowl"], dist["saddle point"]
+    print(f"{name:9} {to_bowl:9.2e} {escape!s:>15} {to_saddle:9.2e}", end=" ")
+    print(f"{dist['Rosenbrock']:11.2e}")
 
 # %%
 # Why not a larger step for Nesterov?
@@ -152,31 +165,38 @@ for name in OPTIMIZERS:
 bowl = SURFACES["elongated bowl"]
 for name in ("SGD", "Nesterov"):
     end = trajectory(OPTIMIZERS[name], bowl, lr=0.08)[-1]
-    print(f"{name} with eta = 0.08 on the bowl: final distance {bowl.distance(end):.1e}")
+    distance = bowl.distance(end)
+    print(f"{name} with eta = 0.08 on the bowl: final distance {distance:.3g}")
 
 # %%
 # Plot the paths
 # --------------
-# Contours are drawn at logarithmically spaced heights (shifted for the saddle, whose minima
-# are at :math:`f = -\tfrac14`); the star marks the start and the crosses the minima.
+# One figure per surface. Contours are drawn at logarithmically spaced heights (shifted for
+# the saddle, whose minima are at :math:`f = -\tfrac14`); the star marks the start and the
+# crosses the minima. Where paths coincide, the later optimizers in the legend are drawn
+# thinner on top of the earlier ones, so that each stays visible.
 import matplotlib.pyplot as plt
 
-fig, axes = plt.subplots(1, 3, figsize=(13, 5), layout="constrained")
 # tab10 without its gray, which the contours use
 colors = [c for i, c in enumerate(plt.get_cmap("tab10").colors) if i != 7]
-for ax, (surface_name, surface) in zip(axes, SURFACES.items(), strict=True):
+# sphinx_gallery_thumbnail_number = 1
+for surface_name, surface in SURFACES.items():
+    fig, ax = plt.subplots(figsize=(7, 4.8))
     x0, x1, y0, y1 = surface.extent
     gx, gy = np.meshgrid(np.linspace(x0, x1, 300), np.linspace(y0, y1, 300))
     height = surface.f(gx, gy) - surface.f(*surface.minima[0])
-    ax.contour(gx, gy, height, levels=np.geomspace(1e-3, height.max(), 18), colors="0.8")
-    for color, name in zip(colors, OPTIMIZERS, strict=False):
+    levels = np.geomspace(1e-3, height.max(), 18)
+    ax.contour(gx, gy, height, levels=levels, colors="0.8")
+    for i, (color, name) in enumerate(zip(colors, OPTIMIZERS, strict=False)):
         path = paths[surface_name, name]
-        ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.3, label=name)
-    ax.plot(*surface.start, marker="*", markersize=12, color="black", linestyle="none")
-    ax.plot(*np.transpose(surface.minima), marker="X", markersize=9, color="black", ls="none")
-    ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x$", ylabel="$y$", title=surface_name)
-handles, labels = axes[0].get_legend_handles_labels()
-fig.legend(handles, labels, loc="outside lower center", ncols=len(OPTIMIZERS))
+        width = 3.0 - 0.25 * i  # thinner on top
+        ax.plot(*path.T, color=color, linewidth=width, label=name)
+    ax.plot(*surface.start, marker="*", ms=12, color="black", ls="none")
+    minima = np.transpose(surface.minima)
+    ax.plot(*minima, marker="X", ms=9, color="black", ls="none")
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x$", ylabel="$y$")
+    ax.set_title(surface_name)
+    fig.legend(loc="outside lower center", ncols=4)
 plt.show()
 
 # %%

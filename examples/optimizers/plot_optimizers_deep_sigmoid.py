@@ -25,11 +25,15 @@ import numpy as np
 
 from gradlab import mlp, optim
 from gradlab.datasets import load_digits
+from gradlab.plotting import course_style
 from gradlab.training import fit
+
+course_style()  # figures 7 in wide at 150 dpi
 
 
 def train_test_digits(n_train=500, n_test=500):
-    """The first ``n_train`` digits and their labels to train on, the next ``n_test`` to test."""
+    """The first ``n_train`` digits and their labels to train on, the next
+    ``n_test`` to test."""
     X, _, labels = load_digits(n_train + n_test)
     return X[:n_train], labels[:n_train], X[n_train:], labels[n_train:]
 
@@ -45,7 +49,8 @@ OPTIMIZERS = {
 
 def train(make_optimizer, X_train, y_train, epochs=300):
     """The same initial network (seed 0) trained with one optimizer."""
-    model = mlp([64, 32, 32, 32, 32, 10], activation="sigmoid", init="xavier_uniform", rng=0)
+    sizes = [64, 32, 32, 32, 32, 10]
+    model = mlp(sizes, activation="sigmoid", init="xavier_uniform", rng=0)
     history = fit(
         model,
         X_train,
@@ -57,7 +62,9 @@ def train(make_optimizer, X_train, y_train, epochs=300):
     return model, history
 
 
-results = {name: train(make, X_train, y_train) for name, make in OPTIMIZERS.items()}
+results = {}
+for name, make in OPTIMIZERS.items():
+    results[name] = train(make, X_train, y_train)
 
 # %%
 # Final losses and the plateau
@@ -66,7 +73,8 @@ results = {name: train(make, X_train, y_train) for name, make in OPTIMIZERS.item
 
 
 def plateau_exit(history, level=2.0):
-    """The first epoch (counted from 1) whose training loss is below ``level``, or None."""
+    """The first epoch (counted from 1) whose training loss is below
+    ``level``, or None."""
     below = np.flatnonzero(history.loss < level)
     return int(below[0]) + 1 if below.size else None
 
@@ -78,31 +86,32 @@ def accuracy(model, X, labels):
 
 for name, (model, history) in results.items():
     left = plateau_exit(history)
-    print(
-        f"{name:8s} final training loss {history.loss[-1]:.3f}, "
-        f"test accuracy {accuracy(model, X_test, y_test):.1%}, "
-        f"left the plateau at epoch {left if left is not None else 'never'}"
-    )
+    correct = accuracy(model, X_test, y_test)
+    print(f"{name}: final training loss {history.loss[-1]:.3g},", end=" ")
+    print(f"test accuracy {correct:.1%},")
+    print(f"  left the plateau at epoch {'never' if left is None else left}")
 norms = results["SGD"][1].grad_norms
-print(f"first epoch, first/last layer gradient norm: {norms[0, 0] / norms[0, -1]:.1e}")
+ratio = norms[0, 0] / norms[0, -1]
+print(f"SGD, first epoch, first/last layer gradient norm: {ratio:.3g}")
 
 # %%
 # Plot the loss curves and the first layer's gradient
 # ---------------------------------------------------
-# Left: training loss per epoch; the dotted line is :math:`\ln 10`. Right: the norm of the
+# Top: training loss per epoch; the dotted line is :math:`\ln 10`. Bottom: the norm of the
 # first layer's weight gradient :math:`\|\partial L / \partial W^{(1)}\|`
 # (``History.grad_norms[:, 0]``), the layer that has to move for the network to learn.
 import matplotlib.pyplot as plt
 
-fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+fig, (ax_loss, ax_grad) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
 for name, (_, history) in results.items():
     epochs = np.arange(1, len(history.loss) + 1)
     ax_loss.semilogy(epochs, history.loss, label=name)
     ax_grad.semilogy(epochs, history.grad_norms[:, 0], label=name)
 ax_loss.axhline(np.log(10), color="black", linestyle=":", label=r"$\ln 10$")
-ax_loss.set(xlabel="epoch", ylabel="training cross-entropy", title="Training loss")
+ax_loss.set(ylabel="training cross-entropy", title="Training loss")
 ax_loss.legend()
-ax_grad.set(xlabel="epoch", ylabel=r"$\|\partial L / \partial W^{(1)}\|$", title="First layer")
+first_layer = r"$\|\partial L / \partial W^{(1)}\|$"
+ax_grad.set(xlabel="epoch", ylabel=first_layer, title="First layer")
 ax_grad.legend()
 plt.show()
 

@@ -33,6 +33,9 @@ weights, :ref:`course-vanishing`.
 import numpy as np
 
 from gradlab import Parameter, optim
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 
 def one_step(make_optimizer, w, g):
@@ -47,18 +50,21 @@ rng = np.random.default_rng(0)
 w0, g = rng.normal(size=5), rng.normal(size=5)
 sgd_l2 = one_step(lambda ps: optim.SGD(ps, lr=0.5, weight_decay=0.01), w0, g)
 lecture = (1 - 0.5 * 0.01) * w0 - 0.5 * g
-print(f"SGD(weight_decay=0.01) vs (1 - 0.005) w - 0.5 g: {np.abs(sgd_l2 - lecture).max():.1e}")
+gap = np.abs(sgd_l2 - lecture).max()
+print(f"SGD(weight_decay=0.01) vs (1 - 0.005) w - 0.5 g: {gap:.2g}")
 
 adamw = one_step(lambda ps: optim.AdamW(ps, lr=0.01, weight_decay=0.5), w0, g)
-shrink_then_adam = one_step(lambda ps: optim.Adam(ps, lr=0.01), (1 - 0.01 * 0.5) * w0, g)
-print(f"AdamW vs shrink by (1 - 0.005) then Adam: {np.abs(adamw - shrink_then_adam).max():.1e}")
+shrunk = (1 - 0.01 * 0.5) * w0
+shrink_then_adam = one_step(lambda ps: optim.Adam(ps, lr=0.01), shrunk, g)
+gap = np.abs(adamw - shrink_then_adam).max()
+print(f"AdamW vs shrink by (1 - 0.005) then Adam: {gap:.2g}")
 
 # %%
 # Data and model
 # --------------
-# 50 training digits and 500 test digits, drawn at random from scikit-learn's 8x8 digits
-# (:func:`gradlab.datasets.load_digits`), and an MLP with one hidden layer of 128 ReLU units
-# (He initialization): 9,610 parameters for 50 samples. Training is full-batch on the
+# 50 training digits and 500 test digits, drawn at random from the 8x8 digits that ship with
+# gradlab (:func:`gradlab.datasets.load_digits`), and an MLP with one hidden layer of 128
+# ReLU units (He initialization): 9,610 parameters for 50 samples. Training is full-batch on the
 # cross-entropy (:data:`gradlab.losses.cross_entropy`) for 500 epochs.
 from gradlab import mlp
 from gradlab.datasets import load_digits
@@ -89,22 +95,33 @@ train, test = split(len(X))
 # force, so weights whose loss gradient is weaker than :math:`\lambda` end up hovering at zero.
 
 
-def train_model(make_optimizer, X, Y, train, test, l1=0.0, epochs=500, every=10):
-    """Full-batch training on the digits ``train``; returns the model, its optimizer and rows
-    of (epoch, training loss, test loss)."""
+def train_model(
+    make_optimizer,
+    X,
+    Y,
+    train,
+    test,
+    l1=0.0,
+    epochs=500,
+    every=10,
+):
+    """Full-batch training on the digits ``train``; returns the model, its
+    optimizer and rows of (epoch, training loss, test loss)."""
     model = new_model()
     params = model.parameters()
     opt = make_optimizer(params)
     record = []
+    sets = (train, test)
     for epoch in range(epochs + 1):
         if epoch % every == 0:
-            losses = [cross_entropy(model.forward(X[s]), Y[s]) for s in (train, test)]
+            losses = [cross_entropy(model.forward(X[s]), Y[s]) for s in sets]
             record.append([epoch, *losses])
         if epoch == epochs:
             return model, opt, np.array(record)
         opt.zero_grad()
         out = model.forward(X[train])
-        model.backward(cross_entropy.derivative(out, Y[train]), input_grad=False)
+        grad = cross_entropy.derivative(out, Y[train])
+        model.backward(grad, input_grad=False)
         for p in params if l1 else ():
             p.grad += l1 * np.sign(p.value)
         opt.step()
@@ -127,7 +144,9 @@ RUNS = {
     "Adam + L2": (lambda ps: optim.Adam(ps, lr=0.01, weight_decay=0.01), 0.0),
     "AdamW": (lambda ps: optim.AdamW(ps, lr=0.01, weight_decay=0.5), 0.0),
 }
-results = {name: train_model(make, X, Y, train, test, l1) for name, (make, l1) in RUNS.items()}
+results = {}
+for name, (make, l1) in RUNS.items():
+    results[name] = train_model(make, X, Y, train, test, l1)
 
 
 def weights(model):
@@ -138,40 +157,42 @@ def weights(model):
 def summary(model, record, X, labels, test):
     """The numbers of one row of the table below."""
     w = weights(model)
+    predicted = model.forward(X[test]).argmax(axis=1)
     return {
         "train": record[-1, 1],
         "test": record[-1, 2],
         "best test": record[:, 2].min(),
-        "accuracy": np.mean(model.forward(X[test]).argmax(axis=1) == labels[test]),
+        "accuracy": np.mean(predicted == labels[test]),
         "norm": np.linalg.norm(w),
         "small": np.mean(np.abs(w) < 1e-3),
     }
 
 
-print(f"weight norm ||W|| at initialization: {np.linalg.norm(weights(new_model())):.2f}")
-print(f"{'':10s} {'train':>7s} {'test':>6s} {'(best)':>7s} {'acc':>6s} {'||W||':>6s} |w|<1e-3")
+initial = np.linalg.norm(weights(new_model()))
+print(f"weight norm ||W|| at initialization: {initial:.3g}")
+header = ["train", "test", "(best)", "acc", "||W||", "|w|<1e-3"]
+print(" " * 10, "{:>7} {:>6} {:>6} {:>6} {:>6} {:>8}".format(*header))
 for name, (model, _, record) in results.items():
     row = summary(model, record, X, labels, test)
-    print(
-        f"{name:10s} {row['train']:7.4f} {row['test']:6.3f} {row['best test']:7.3f} "
-        f"{row['accuracy']:6.1%} {row['norm']:6.2f} {row['small']:9.1%}"
-    )
+    print(f"{name:10} {row['train']:7.2g} {row['test']:6.3f}", end=" ")
+    print(f"{row['best test']:6.3f} {row['accuracy']:6.1%}", end=" ")
+    print(f"{row['norm']:6.1f} {row['small']:8.1%}")
 
 # %%
 # Plot the learning curves
 # ------------------------
-# Training loss on a log scale (left), test loss on a linear scale (right).
+# Training loss on a log scale (top), test loss on a linear scale (bottom).
 import matplotlib.pyplot as plt
 
-fig, (ax_train, ax_test) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+fig, (ax_train, ax_test) = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
 for i, (name, (_, _, record)) in enumerate(results.items()):
-    style = {"color": f"C{i}", "linestyle": "-" if name.startswith("SGD") else "--"}
+    dashes = "-" if name.startswith("SGD") else "--"
+    style = {"color": f"C{i}", "linestyle": dashes}
     ax_train.semilogy(record[:, 0], record[:, 1], label=name, **style)
     ax_test.plot(record[:, 0], record[:, 2], label=name, **style)
-ax_train.set(xlabel="epoch", ylabel="cross-entropy", title="Training loss (50 digits)")
-ax_test.set(
-    xlabel="epoch", ylabel="cross-entropy", title="Test loss (500 digits)", ylim=(0.6, 1.3)
-)
+ax_train.set(ylabel="cross-entropy", title="Training loss (50 digits)")
+ax_test.set(xlabel="epoch", ylabel="cross-entropy", ylim=(0.6, 1.3))
+ax_test.set_title("Test loss (500 digits)")
 ax_test.legend(ncols=2)
 plt.show()
 
@@ -180,14 +201,15 @@ plt.show()
 # ----------------------------
 # Histograms of :math:`|w|` (log scale). L1 piles a large fraction of the weights up near zero;
 # L2 and AdamW shrink all weights by a common factor.
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True, layout="constrained")
+fig, axes = plt.subplots(2, 1, figsize=(7, 6), sharex=True, sharey=True)
 bins = np.geomspace(1e-6, 10, 50)
 for ax, family in zip(axes, ("SGD", "Adam"), strict=True):
     for name in (n for n in RUNS if n.startswith(family)):
-        ax.hist(np.abs(weights(results[name][0])), bins=bins, histtype="step", label=name)
-    ax.set(xscale="log", xlabel="|w|", title=f"{family} family")
-    ax.legend(fontsize="small")
-axes[0].set_ylabel("number of weights")
+        sizes = np.abs(weights(results[name][0]))
+        ax.hist(sizes, bins=bins, histtype="step", label=name)
+    ax.set(xscale="log", ylabel="number of weights", title=f"{family} family")
+    ax.legend(loc="upper left")
+axes[-1].set_xlabel("|w|")
 plt.show()
 
 # %%
@@ -202,20 +224,21 @@ plt.show()
 
 
 def adam_divisors(model, opt):
-    """sqrt(v_hat) of every weight (not bias), from Adam's state (beta_2 = 0.999)."""
+    """sqrt(v_hat) of every weight (not bias), from Adam's state
+    (beta_2 = 0.999)."""
     divisors = []
     for layer in (model[0], model[2]):
         state = opt.state[layer.W]
-        divisors.append(np.sqrt(state.exp_avg_sq / (1 - 0.999**state.step)).ravel())
+        v_hat = state.exp_avg_sq / (1 - 0.999**state.step)
+        divisors.append(np.sqrt(v_hat).ravel())
     return np.concatenate(divisors)
 
 
 model, adam_l2, _ = results["Adam + L2"]
 low, median, high = np.percentile(adam_divisors(model, adam_l2), [5, 50, 95])
-print(
-    f"Adam + L2 divides the L2 term by sqrt(v_hat): 5% {low:.1e}, 50% {median:.1e}, 95% {high:.1e}"
-)
-print(f"so the penalty's strength differs {high / low:.0f}-fold between these weights")
+print("Adam + L2 divides the L2 term by sqrt(v_hat):")
+print(f"  5% {low:.2e}, 50% {median:.2e}, 95% {high:.2e}")
+print(f"the penalty's strength differs {high / low:.0f}-fold between these")
 
 # %%
 # Interpretation

@@ -33,27 +33,48 @@ import numpy as np
 
 from gradlab import mlp, optim
 from gradlab.datasets import load_digits
+from gradlab.plotting import course_style
 from gradlab.training import fit
+
+course_style()  # figures 7 in wide at 150 dpi
 
 
 def train_test_digits(n_train=1000):
-    """The first ``n_train`` digits and their labels to train on, the rest to test on."""
+    """The first ``n_train`` digits and their labels to train on, the rest
+    to test on."""
     X, _, labels = load_digits()
     return X[:n_train], labels[:n_train], X[n_train:], labels[n_train:]
 
 
 X_train, y_train, X_test, y_test = train_test_digits()
 
-RECIPES = {
-    "sigmoid, N(0, 1), SGD": ("sigmoid", "normal", lambda ps: optim.SGD(ps, lr=0.02)),
-    "tanh, Xavier, SGD": ("tanh", "xavier_uniform", lambda ps: optim.SGD(ps, lr=0.02)),
-    "ReLU, He, SGD": ("relu", "he_normal", lambda ps: optim.SGD(ps, lr=0.02)),
-    "ReLU, He, Adam": ("relu", "he_normal", lambda ps: optim.Adam(ps, lr=0.001)),
+RECIPES = {  # activation, initializer, optimizer
+    "sigmoid, N(0, 1), SGD": (
+        "sigmoid",
+        "normal",
+        lambda ps: optim.SGD(ps, lr=0.02),
+    ),
+    "tanh, Xavier, SGD": (
+        "tanh",
+        "xavier_uniform",
+        lambda ps: optim.SGD(ps, lr=0.02),
+    ),
+    "ReLU, He, SGD": (
+        "relu",
+        "he_normal",
+        lambda ps: optim.SGD(ps, lr=0.02),
+    ),
+    "ReLU, He, Adam": (
+        "relu",
+        "he_normal",
+        lambda ps: optim.Adam(ps, lr=0.001),
+    ),
 }
 
 
 def network(activation, init):
-    """64 inputs, ten hidden layers of 32 units, 10 outputs; weights drawn from seed 0."""
+    """64 inputs, ten hidden layers of 32 units, 10 outputs; weights drawn
+    from seed 0."""
     return mlp([64, *[32] * 10, 10], activation=activation, init=init, rng=0)
 
 
@@ -72,7 +93,9 @@ def train(activation, init, make_optimizer, X_train, y_train, epochs=40):
     return model, history
 
 
-results = {name: train(*recipe, X_train, y_train) for name, recipe in RECIPES.items()}
+results = {}
+for name, recipe in RECIPES.items():
+    results[name] = train(*recipe, X_train, y_train)
 
 # %%
 # Final losses, accuracies and gradient ratios
@@ -92,10 +115,12 @@ def first_last_ratio(history):
     return history.grad_norms[:, 0] / history.grad_norms[:, -1]
 
 
-print(f"{'':22s} {'loss':>7s} {'test acc':>9s} {'first/last, epoch 1':>20s} {'epoch 40':>9s}")
+print(f"{'':22} {'':8} {'':8} {'first/last layer':>20}")
+print(f"{'':22} {'loss':>8} {'test acc':>8} {'epoch 1':>10} {'epoch 40':>9}")
 for name, (model, history) in results.items():
     acc, ratio = accuracy(model, X_test, y_test), first_last_ratio(history)
-    print(f"{name:22s} {history.loss[-1]:7.4f} {acc:9.1%} {ratio[0]:20.3f} {ratio[-1]:9.3f}")
+    print(f"{name:22} {history.loss[-1]:8.3g} {acc:8.1%}", end=" ")
+    print(f"{ratio[0]:10.3g} {ratio[-1]:9.3g}")
 
 # %%
 # Saturation at initialization
@@ -108,24 +133,29 @@ from gradlab.diagnostics import saturated_fraction
 for name in ("sigmoid, N(0, 1), SGD", "tanh, Xavier, SGD"):
     activation, init, _ = RECIPES[name]
     fractions = saturated_fraction(network(activation, init), X_train)
-    print(
-        f"{name}: saturated per hidden layer {fractions.min():.0%} to {fractions.max():.0%}, "
-        f"mean {fractions.mean():.0%}"
-    )
+    low, high, mean = fractions.min(), fractions.max(), fractions.mean()
+    print(f"{name}: saturated per hidden layer")
+    print(f"  {low:.0%} to {high:.0%}, mean {mean:.0%}")
 
 # %%
 # Loss curves and per-layer gradients in the first epoch
 # ------------------------------------------------------
 import matplotlib.pyplot as plt
 
-fig, (ax_loss, ax_layers) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+# sphinx_gallery_thumbnail_number = 1
+fig, ax_loss = plt.subplots(figsize=(7, 4))
 for name, (_, history) in results.items():
     losses = np.concatenate([[history.initial_loss], history.loss])
     ax_loss.semilogy(np.arange(len(losses)), losses, label=name)
+ax_loss.set(xlabel="epoch", ylabel="training cross-entropy")
+ax_loss.set_title("Training loss")
+ax_loss.legend()
+plt.show()
+
+fig, ax_layers = plt.subplots(figsize=(7, 4))
+for name, (_, history) in results.items():
     layers = np.arange(1, history.grad_norms.shape[1] + 1)
     ax_layers.semilogy(layers, history.grad_norms[0], marker="o", label=name)
-ax_loss.set(xlabel="epoch", ylabel="training cross-entropy", title="Training loss")
-ax_loss.legend()
 ax_layers.set(
     xlabel="Dense layer (1 = input side)",
     ylabel=r"$\|\partial L / \partial W^{(l)}\|$, epoch 1",
@@ -138,18 +168,18 @@ plt.show()
 # Every layer's gradient over training, side by side
 # --------------------------------------------------
 # One line per layer, dark for the first layer and light for the last
-# (:func:`gradlab.plotting.plot_gradient_norms`). The panels share their y axis, so the
+# (:func:`gradlab.plotting.plot_gradient_norms`). The panels share their axes, so the
 # sigmoid network's first layers can be compared with everyone else's.
 from gradlab.plotting import plot_gradient_norms
 
-fig, axes = plt.subplots(1, 4, figsize=(14, 3.8), sharey=True, layout="constrained")
-for ax, (name, (_, history)) in zip(axes, results.items(), strict=True):
+fig, axes = plt.subplots(2, 2, figsize=(7, 7.5), sharex=True, sharey=True)
+for ax, (name, (_, history)) in zip(axes.flat, results.items(), strict=True):
     plot_gradient_norms(history.grad_norms, ax=ax)
     ax.set_title(name)
-    if ax is not axes[0]:
-        ax.get_legend().remove()
-        ax.set_ylabel("")
-axes[0].legend(fontsize="x-small", ncols=2)
+    ax.get_legend().remove()
+    ax.label_outer()
+handles, labels = axes[0, 0].get_legend_handles_labels()
+fig.legend(handles, labels, loc="outside lower center", ncols=4)
 plt.show()
 
 # %%

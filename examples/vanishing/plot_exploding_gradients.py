@@ -34,34 +34,44 @@ import numpy as np
 
 from gradlab import diagnostics, init, losses, mlp
 from gradlab.datasets import load_digits
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 
 def relu_net(scale, n_hidden=8, width=64, seed=0):
     """ReLU MLP on 8x8 digits with weights N(0, (scale * He std)^2)."""
     std = scale * np.sqrt(2 / width)
     weights = functools.partial(init.normal, std=std)
-    return mlp([64, *[width] * n_hidden, 10], activation="relu", init=weights, rng=seed)
+    sizes = [64, *[width] * n_hidden, 10]
+    return mlp(sizes, activation="relu", init=weights, rng=seed)
 
 
 def norms_at_init(scale, n_samples=500):
-    """(bias-gradient norms, weight-gradient norms) per layer, first layer first."""
+    """(bias-gradient norms, weight-gradient norms) per layer, first layer
+    first."""
     X, Y, _ = load_digits(n_samples)
     net = relu_net(scale)
     net.backward(losses.cross_entropy.derivative(net.forward(X), Y))
-    return diagnostics.gradient_norms(net, which="b"), diagnostics.gradient_norms(net)
+    bias_norms = diagnostics.gradient_norms(net, which="b")
+    return bias_norms, diagnostics.gradient_norms(net)
 
 
 he_delta, he_weight = norms_at_init(1.0)
 big_delta, big_weight = norms_at_init(2.0)
-with np.printoptions(precision=3):
-    print("He init,     ||dL/db|| per layer:", he_delta)
-    print("2 x He init, ||dL/db|| per layer:", big_delta)
-    print("2 x He init, ||dL/dW|| per layer:", big_weight)
-print(
-    f"||dL/db|| of layer 1 / layer 9: {big_delta[0] / big_delta[-1]:.0f} for 2 x He "
-    f"(2^8 = {2**8}), {he_delta[0] / he_delta[-1]:.1f} for He"
-)
-print(f"weight gradients, 2 x He / He: median {np.median(big_weight / he_weight):.0f} over layers")
+with np.printoptions(formatter={"float": "{:.3g}".format}):
+    print("He init, ||dL/db|| per layer:")
+    print(he_delta)
+    print("2 x He init, ||dL/db|| per layer:")
+    print(big_delta)
+    print("2 x He init, ||dL/dW|| per layer:")
+    print(big_weight)
+big_ratio = big_delta[0] / big_delta[-1]
+he_ratio = he_delta[0] / he_delta[-1]
+print("||dL/db|| of layer 1 / layer 9:")
+print(f"  {big_ratio:.0f} for 2 x He (2^8 = {2**8}), {he_ratio:.3g} for He")
+weight_ratio = np.median(big_weight / he_weight)
+print(f"weight gradients, 2 x He / He: median {weight_ratio:.0f} over layers")
 
 # %%
 # Growing toward the input, flat across layers
@@ -75,17 +85,20 @@ print(f"weight gradients, 2 x He / He: median {np.median(big_weight / he_weight)
 import matplotlib.pyplot as plt
 
 layers = np.arange(1, len(he_delta) + 1)
-fig, (ax_b, ax_w) = plt.subplots(1, 2, figsize=(9, 3.8), sharey=True, layout="constrained")
+fig, (ax_b, ax_w) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
+delta_title = r"back-propagated gradient $\|\partial L/\partial b^{(l)}\|$"
+weight_title = r"weight gradient $\|\partial L/\partial W^{(l)}\|$"
 for ax, he, big, title in (
-    (ax_b, he_delta, big_delta, r"back-propagated gradient $\|\partial L/\partial b^{(l)}\|$"),
-    (ax_w, he_weight, big_weight, r"weight gradient $\|\partial L/\partial W^{(l)}\|$"),
+    (ax_b, he_delta, big_delta, delta_title),
+    (ax_w, he_weight, big_weight, weight_title),
 ):
     ax.plot(layers, he, "o-", label="He init")
     ax.plot(layers, big, "s-", label="2 x He init")
-    ax.set_xlabel("layer (1 = input side)")
+    ax.set_ylabel("norm at initialization")
     ax.set_title(title)
+ax_w.set_xlabel("layer (1 = input side)")
 ax_b.set_yscale("log")
-ax_b.set_ylabel("norm at initialization")
+ax_w.set_yscale("log")
 ax_b.legend()
 
 # %%
@@ -105,7 +118,15 @@ def train(scale, clip_norm=None, epochs=100, lr=0.1, n_samples=500):
     X, Y, _ = load_digits(n_samples)
     net = relu_net(scale)
     opt = optim.SGD(net.parameters(), lr=lr)
-    return fit(net, X, Y, opt, loss="cross_entropy", epochs=epochs, clip_norm=clip_norm)
+    return fit(
+        net,
+        X,
+        Y,
+        opt,
+        loss="cross_entropy",
+        epochs=epochs,
+        clip_norm=clip_norm,
+    )
 
 
 runs = {
@@ -114,36 +135,46 @@ runs = {
     "He, no clipping": train(1.0),
 }
 for name, history in runs.items():
-    print(
-        f"{name:20s} initial loss {history.initial_loss:8.3g}, after {len(history.loss):3d} "
-        f"epochs {history.loss[-1]:.3g}, diverged: {history.diverged}"
-    )
+    first, last = history.initial_loss, history.loss[-1]
+    print(f"{name}: diverged {history.diverged}")
+    print(f"  loss {first:.3g} at the start,", end=" ")
+    print(f"{last:.3g} after {len(history.loss)} epochs")
 
 # %%
 # Loss curves
 # -----------
 #
-# The loss curves on a log scale. Left, the unclipped run, epoch by epoch until the loss is
-# no longer a number (the cross marks its last finite value); right, the two runs that
+# The loss curves on a log scale. Top, the unclipped run, epoch by epoch until the loss is
+# no longer a number (the cross marks its last finite value); bottom, the two runs that
 # trained.
-fig, (ax_nan, ax_ok) = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
+fig, (ax_nan, ax_ok) = plt.subplots(2, 1, figsize=(7, 6))
 for name, history in runs.items():
     curve = np.concatenate([[history.initial_loss], history.loss])
     if history.diverged:
         ax_nan.plot(curve, "o-", color="C3", label=name)
-        print(f"{name}: loss per epoch {np.array2string(curve, precision=3)}")
+        print(f"{name}: loss per epoch")
+        print(np.array2string(curve, precision=3))
         last = np.flatnonzero(np.isfinite(curve))[-1]
-        ax_nan.plot(last, curve[last], "x", ms=14, mew=2, color="k", label="last finite loss")
-        ax_nan.text(last + 1, curve[last], f"{curve[last + 1]}", ha="center", va="top")
+        ax_nan.plot(
+            last,
+            curve[last],
+            "x",
+            ms=14,
+            mew=2,
+            color="k",
+            label="last finite loss",
+        )
+        after = f"{curve[last + 1]}"  # inf or nan
+        ax_nan.text(last + 1, curve[last], after, ha="center", va="top")
         ax_nan.set_xlim(-0.5, last + 1.5)
     else:
         ax_ok.plot(curve, label=name)
 for ax in (ax_nan, ax_ok):
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
+    ax.set_ylabel("training cross-entropy")
     ax.legend()
 ax_nan.set_xticks(range(len(runs["2 x He, no clipping"].loss) + 1))
-ax_nan.set_ylabel("cross-entropy on the training set")
 ax_nan.set_title("2 x He, no clipping: diverges")
 ax_ok.set_title("clipping rescues the run; He trains best")
 

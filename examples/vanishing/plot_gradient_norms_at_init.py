@@ -29,15 +29,31 @@ import numpy as np
 
 from gradlab import diagnostics, losses, mlp
 from gradlab.datasets import load_digits
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
-INITIALIZERS = {"N(0, 1)": "normal", "Xavier": "xavier_normal", "He": "he_normal"}
+INITIALIZERS = {
+    "N(0, 1)": "normal",
+    "Xavier": "xavier_normal",
+    "He": "he_normal",
+}
 
 
-def norms_at_init(activation, init, n_hidden=15, width=64, n_samples=500, seed=0):
-    """Per-layer weight-gradient norms (first layer first) of a fresh deep MLP on digits."""
+def norms_at_init(
+    activation,
+    init,
+    n_hidden=15,
+    width=64,
+    n_samples=500,
+    seed=0,
+):
+    """Per-layer weight-gradient norms (first layer first) of a fresh deep
+    MLP on digits."""
     X, Y, _ = load_digits(n_samples)
-    net = mlp([64, *[width] * n_hidden, 10], activation=activation, init=init, rng=seed)
+    sizes = [64, *[width] * n_hidden, 10]
+    net = mlp(sizes, activation=activation, init=init, rng=seed)
     net.backward(losses.cross_entropy.derivative(net.forward(X), Y))
     return diagnostics.gradient_norms(net)
 
@@ -54,7 +70,8 @@ def norm_table(**kwargs):
 table = norm_table()
 print("first-layer / last-layer gradient norm (and the first layer's norm):")
 for (act, label), norms in table.items():
-    print(f"  {act:8s} {label:8s} {norms[0] / norms[-1]:9.2g}   ({norms[0]:.2g})")
+    ratio = norms[0] / norms[-1]
+    print(f"  {act:8s} {label:8s} {ratio:9.3g}   ({norms[0]:.3g})")
 
 # %%
 # A heat map of :math:`\log_{10}` norms
@@ -69,16 +86,25 @@ import matplotlib.pyplot as plt
 
 log_norms = np.log10(np.array(list(table.values())))
 limit = np.abs(log_norms).max()
-fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
-image = ax.imshow(log_norms, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+fig, ax = plt.subplots(figsize=(7, 4.5))
+image = ax.imshow(
+    log_norms,
+    cmap="RdBu_r",
+    vmin=-limit,
+    vmax=limit,
+    aspect="auto",
+)
 for (row, col), value in np.ndenumerate(log_norms):
     color = "white" if abs(value) > 0.6 * limit else "black"
-    ax.text(col, row, int(np.rint(value)), ha="center", va="center", fontsize=7, color=color)
+    digits = int(np.rint(value))
+    ax.text(col, row, digits, ha="center", va="center", size=8, color=color)
 ax.set_yticks(range(len(table)), [f"{act}, {label}" for act, label in table])
-ax.set_xticks(range(log_norms.shape[1]), range(1, log_norms.shape[1] + 1))
+n_layers = log_norms.shape[1]
+ax.set_xticks(range(n_layers), range(1, n_layers + 1))
 ax.set_xlabel("layer (1 = input side)")
-ax.set_title("Weight-gradient norms at initialization, 15 hidden layers of 64 units")
-fig.colorbar(image, ax=ax, label=r"$\log_{10} \|\partial L / \partial W^{(l)}\|$")
+ax.set_title("Weight-gradient norms at initialization, 15 hidden layers")
+label = r"$\log_{10} \|\partial L / \partial W^{(l)}\|$"
+fig.colorbar(image, ax=ax, label=label)
 
 # %%
 # Interpretation

@@ -12,8 +12,9 @@ for :math:`[784, 30, 30, 30, 10]` 0.012, 0.060 and 0.283, and for four hidden la
 0.017, 0.070 and 0.285: every layer learns several times more slowly than the one above it,
 the vanishing gradient (기울기 소실) of the course chapter :ref:`course-vanishing`.
 
-We repeat his setup with gradlab, with one change: our data are the first 1,000 of
-scikit-learn's 8x8 digits (64 inputs, scaled to [0, 1]) instead of MNIST's 28x28 images.
+We repeat his setup with gradlab, with one change: our data are the first 1,000 of the
+8x8 digits that ship with gradlab (:func:`gradlab.datasets.load_digits`: 64 inputs, scaled to
+[0, 1]) instead of MNIST's 28x28 images.
 Everything else is his ``network2.py``: sigmoid hidden layers of 30 units, 10 sigmoid output
 units with the cross-entropy cost (so :math:`\delta^L = a^L - y`), weights
 :math:`N(0, 1/n_\text{in})` (:func:`gradlab.init.lecun_normal`), biases :math:`N(0, 1)`, and
@@ -38,21 +39,30 @@ import numpy as np
 from gradlab import diagnostics, mlp, optim
 from gradlab.activations import sigmoid
 from gradlab.datasets import load_digits
+from gradlab.plotting import course_style
 
-NIELSEN = {2: [0.07, 0.31], 3: [0.012, 0.060, 0.283], 4: [0.003, 0.017, 0.070, 0.285]}
+course_style()  # figures 7 in wide at 150 dpi
+
+NIELSEN = {
+    2: [0.07, 0.31],
+    3: [0.012, 0.060, 0.283],
+    4: [0.003, 0.017, 0.070, 0.285],
+}
 
 
 def nielsen_net(n_hidden, seed=0):
     """[64, 30, ..., 30, 10] sigmoid net with network2.py's initialization."""
     rng = np.random.default_rng(seed)
-    net = mlp([64, *[30] * n_hidden, 10], activation="sigmoid", init="lecun_normal", rng=rng)
+    sizes = [64, *[30] * n_hidden, 10]
+    net = mlp(sizes, activation="sigmoid", init="lecun_normal", rng=rng)
     for layer in diagnostics.dense_layers(net):
         layer.b.value[:] = rng.normal(size=layer.b.shape)
     return net
 
 
 def delta_norms(net, X, Y):
-    """||delta^l|| of each hidden layer: norm of the bias gradient averaged over the samples."""
+    """||delta^l|| of each hidden layer: the norm of the bias gradient
+    averaged over the samples."""
     net.zero_grad()
     z = net.forward(X)
     net.backward((sigmoid(z) - Y) / len(X))
@@ -60,24 +70,28 @@ def delta_norms(net, X, Y):
 
 
 def initial_speeds(n_hidden, n_seeds=20, n_samples=1000):
-    """||delta^l|| at initialization for seeds 0..n_seeds-1: array (n_seeds, n_hidden)."""
+    """||delta^l|| at initialization for seeds 0..n_seeds-1.
+
+    Returns an array of shape (n_seeds, n_hidden).
+    """
     X, Y, _ = load_digits(n_samples)
-    return np.array([delta_norms(nielsen_net(n_hidden, seed), X, Y) for seed in range(n_seeds)])
+    nets = [nielsen_net(n_hidden, seed) for seed in range(n_seeds)]
+    return np.array([delta_norms(net, X, Y) for net in nets])
 
 
 initial = {n_hidden: initial_speeds(n_hidden) for n_hidden in NIELSEN}
 for n_hidden, speeds in initial.items():
-    print(f"{n_hidden} hidden layers, ||delta^l|| from the first hidden layer up:")
-    print(f"  Nielsen (MNIST):        {NIELSEN[n_hidden]}")
-    print(f"  gradlab, seed 0:        {np.round(speeds[0], 3).tolist()}")
-    print(f"  gradlab, median of {len(speeds)}: {np.round(np.median(speeds, axis=0), 3).tolist()}")
+    nielsen = NIELSEN[n_hidden]
+    median = np.round(np.median(speeds, axis=0), 3).tolist()
     ratios = speeds[:, -1] / speeds[:, 0]
-    print(
-        f"  last/first: Nielsen {NIELSEN[n_hidden][-1] / NIELSEN[n_hidden][0]:.1f}, ours "
-        f"median {np.median(ratios):.1f} and smallest {ratios.min():.1f} over the seeds; "
-        f"increasing layer by layer in "
-        f"{np.mean(np.all(np.diff(speeds, axis=1) > 0, axis=1)):.0%} of the seeds"
-    )
+    increasing = np.all(np.diff(speeds, axis=1) > 0, axis=1).mean()
+    print(f"{n_hidden} hidden layers, ||delta^l||, first hidden layer first:")
+    print(f"  Nielsen (MNIST):        {nielsen}")
+    print(f"  gradlab, seed 0:        {np.round(speeds[0], 3).tolist()}")
+    print(f"  gradlab, median of {len(speeds)}:  {median}")
+    print(f"  last/first: Nielsen {nielsen[-1] / nielsen[0]:.3g},", end=" ")
+    print(f"ours median {np.median(ratios):.3g}, smallest {ratios.min():.3g}")
+    print(f"  increasing layer by layer in {increasing:.0%} of the seeds")
 
 # %%
 # The speeds at initialization, beside Nielsen's
@@ -88,18 +102,21 @@ for n_hidden, speeds in initial.items():
 # speed falls by a factor of about 4 to 5 per layer going down.
 import matplotlib.pyplot as plt
 
-fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), sharey=True, layout="constrained")
+# sphinx_gallery_thumbnail_number = 1
+fig, axes = plt.subplots(3, 1, figsize=(7, 7), sharex=True, sharey=True)
 for ax, (n_hidden, speeds) in zip(axes, initial.items(), strict=True):
     layers = np.arange(1, n_hidden + 1)
-    ax.plot(np.repeat(layers, len(speeds)), speeds.T.ravel(), ".", alpha=0.3, label="seeds")
+    every_seed = np.repeat(layers, len(speeds)), speeds.T.ravel()
+    ax.plot(*every_seed, ".", alpha=0.3, label="seeds")
     ax.plot(layers, np.median(speeds, axis=0), "o-", label="gradlab, median")
-    ax.plot(layers, NIELSEN[n_hidden], "kx", ms=9, mew=2, label="Nielsen (MNIST)")
-    ax.set_xticks(layers)
-    ax.set_xlabel("hidden layer")
+    nielsen = NIELSEN[n_hidden]
+    ax.plot(layers, nielsen, "kx", ms=9, mew=2, label="Nielsen (MNIST)")
+    ax.set_ylabel(r"$\|\delta^l\|$ at init")
     ax.set_title(f"{n_hidden} hidden layers")
 axes[0].set_yscale("log")
-axes[0].set_ylabel(r"$\|\delta^l\|$ at initialization")
-axes[0].legend(fontsize="small")
+axes[-1].set_xticks(np.arange(1, max(NIELSEN) + 1))
+axes[-1].set_xlabel("hidden layer (1 = input side)")
+axes[0].legend(loc="lower right")
 
 # %%
 # Speed of learning during training
@@ -110,17 +127,28 @@ axes[0].legend(fontsize="small")
 # :math:`\lambda/n` applied to the weights only, as in ``network2.py``).
 
 
-def training_speeds(n_hidden, epochs=300, lr=0.1, lmbda=5.0, seed=0, n_samples=1000):
-    """||delta^l|| before each of `epochs` full-batch steps and after the last one.
+def training_speeds(
+    n_hidden,
+    epochs=300,
+    lr=0.1,
+    lmbda=5.0,
+    seed=0,
+    n_samples=1000,
+):
+    """||delta^l|| before each of `epochs` full-batch steps and after the
+    last one.
 
-    Returns the speeds, array (epochs + 1, n_hidden), and the final training accuracy.
+    Returns the speeds, array (epochs + 1, n_hidden), and the final
+    training accuracy.
     """
     X, Y, labels = load_digits(n_samples)
     net = nielsen_net(n_hidden, seed)
     dense = diagnostics.dense_layers(net)
+    weights = [layer.W for layer in dense]
+    biases = [layer.b for layer in dense]
     optimizers = [
-        optim.SGD([layer.W for layer in dense], lr=lr, weight_decay=lmbda / len(X)),
-        optim.SGD([layer.b for layer in dense], lr=lr),
+        optim.SGD(weights, lr=lr, weight_decay=lmbda / len(X)),
+        optim.SGD(biases, lr=lr),
     ]
     speeds = []
     for _ in range(epochs):
@@ -136,15 +164,12 @@ training = {n_hidden: training_speeds(n_hidden) for n_hidden in NIELSEN}
 for n_hidden, (speeds, accuracy) in training.items():
     ratios = speeds[:, -1] / speeds[:, 0]
     ordered = np.all(np.diff(speeds, axis=1) > 0, axis=1).mean()
-    print(
-        f"{n_hidden} hidden layers: last/first {ratios[0]:.1f} at the start, "
-        f"{ratios[-1]:.1f} at the end, between {ratios.min():.1f} and {ratios.max():.1f} "
-        f"(median {np.median(ratios):.1f}) over the epochs;"
-    )
-    print(
-        f"  speeds increasing layer by layer in {ordered:.0%} of the epochs; "
-        f"training accuracy {accuracy:.1%}"
-    )
+    print(f"{n_hidden} hidden layers, last/first:")
+    print(f"  {ratios[0]:.3g} at the start, {ratios[-1]:.3g} at the end")
+    low, high, median = ratios.min(), ratios.max(), np.median(ratios)
+    print(f"  {low:.3g} to {high:.3g} over the epochs (median {median:.3g})")
+    print(f"  increasing layer by layer in {ordered:.0%} of the epochs")
+    print(f"  training accuracy {accuracy:.1%}")
 
 # %%
 # The speeds over the epochs
@@ -153,15 +178,16 @@ for n_hidden, (speeds, accuracy) in training.items():
 # Plotted as in Nielsen's figures, one line per hidden layer on a log scale.
 from gradlab.plotting import layer_colors
 
-fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), sharey=True, layout="constrained")
+fig, axes = plt.subplots(3, 1, figsize=(7, 8), sharex=True, sharey=True)
 for ax, (n_hidden, (speeds, _)) in zip(axes, training.items(), strict=True):
     for layer, color in enumerate(layer_colors(n_hidden)):
-        ax.plot(speeds[:, layer], color=color, label=f"hidden layer {layer + 1}")
-    ax.set_xlabel("epoch")
+        label = f"hidden layer {layer + 1}"
+        ax.plot(speeds[:, layer], color=color, label=label)
+    ax.set_ylabel(r"$\|\delta^l\|$")
     ax.set_title(f"Speed of learning: {n_hidden} hidden layers")
-    ax.legend(fontsize="small")
+    ax.legend(loc="center left", bbox_to_anchor=(1, 0.5))
 axes[0].set_yscale("log")
-axes[0].set_ylabel(r"$\|\delta^l\|$")
+axes[-1].set_xlabel("epoch")
 
 # %%
 # Interpretation

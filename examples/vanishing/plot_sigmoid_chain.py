@@ -35,10 +35,16 @@ that needs :math:`|w| \ge 4`. The course chapter is :ref:`course-vanishing`.
 import numpy as np
 
 from gradlab.autodiff import Tensor
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 
 def chain_gradient(weights, biases, x=1.0, y=0.0):
-    """|dJ/dw_1| of chains a_l = sigmoid(w_l a_(l-1) + b_l); row l = layer, column = chain."""
+    """|dJ/dw_1| of chains a_l = sigmoid(w_l a_(l-1) + b_l).
+
+    Row l of ``weights`` and ``biases`` is layer l, column c is chain c.
+    """
     w = [Tensor(row) for row in weights]
     a = Tensor(np.full(weights.shape[1], x))
     for w_l, b_l in zip(w, biases, strict=True):
@@ -48,12 +54,17 @@ def chain_gradient(weights, biases, x=1.0, y=0.0):
 
 
 def random_chains(depths=range(1, 31), n_chains=2000):
-    """|dJ/dw_1| of n_chains random N(0, 1) chains per depth: array (len(depths), n_chains)."""
+    """|dJ/dw_1| of n_chains random N(0, 1) chains per depth.
+
+    Returns an array of shape (len(depths), n_chains).
+    """
     grads = []
     for depth in depths:
         rng = np.random.default_rng(depth)
         shape = (depth, n_chains)
-        grads.append(chain_gradient(rng.normal(size=shape), rng.normal(size=shape)))
+        weights = rng.normal(size=shape)
+        biases = rng.normal(size=shape)
+        grads.append(chain_gradient(weights, biases))
     return np.array(grads)
 
 
@@ -72,10 +83,13 @@ grads = random_chains(depths)
 median = np.median(grads, axis=1)
 slope = decades_per_layer(depths, median)
 above = share_above_quarter_power(depths, grads)
-print(f"median |dJ/dw1| at depth 1, 10, 30: {median[0]:.2g}, {median[9]:.2g}, {median[29]:.2g}")
-print(f"slope: {slope:.2f} decades per layer, a factor of {10**slope:.3f} per layer")
-print(f"the (1/4)^L line falls by a factor of 0.25 per layer ({np.log10(0.25):.2f} decades)")
-print(f"largest share of chains above (1/4)^L at any depth: {above.max():.2%}")
+print("median |dJ/dw1| at depth 1, 10, 30:")
+print(f"  {median[0]:.3g}, {median[9]:.3g}, {median[29]:.3g}")
+print(f"slope: {slope:.3f} decades per layer")
+print(f"  a factor of {10**slope:.3f} per layer")
+quarter = np.log10(0.25)
+print(f"(1/4)^L falls by a factor of 0.25 per layer ({quarter:.3f} decades)")
+print(f"largest share of chains above (1/4)^L: {above.max():.2%}")
 
 # %%
 # The gradient of the first weight against depth
@@ -93,10 +107,18 @@ print(f"largest share of chains above (1/4)^L at any depth: {above.max():.2%}")
 # :math:`(1/4)^L` line.
 import matplotlib.pyplot as plt
 
+# sphinx_gallery_thumbnail_number = 1
 low, high = np.percentile(grads, [10, 90], axis=1)
-fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
-ax.fill_between(depths, low, high, alpha=0.3, label="10th to 90th percentile of chains")
-ax.plot(depths, median, marker="o", ms=3, label=f"median (factor {10**slope:.2f} per layer)")
+fig, ax = plt.subplots(figsize=(7, 4))
+band = "10th to 90th percentile of chains"
+ax.fill_between(depths, low, high, alpha=0.3, label=band)
+ax.plot(
+    depths,
+    median,
+    marker="o",
+    ms=3,
+    label=f"median (factor {10**slope:.2f} per layer)",
+)
 ax.plot(depths, 0.25**depths, "k--", label=r"$(1/4)^L$")
 ax.set_yscale("log")
 ax.set_xlabel("depth L (number of sigmoid units)")
@@ -116,19 +138,20 @@ ax.legend()
 
 
 def exploding_chain(depths, w=100.0):
-    """|dJ/dw_1| of one chain per depth with every w_l = w, b_l = -w/2 and input 0.5."""
-    return np.array(
-        [
-            chain_gradient(np.full((depth, 1), w), np.full((depth, 1), -w / 2), x=0.5)[0]
-            for depth in depths
-        ]
-    )
+    """|dJ/dw_1| of one chain per depth: all w_l = w, b_l = -w/2, input 0.5."""
+    grads = []
+    for depth in depths:
+        weights = np.full((depth, 1), w)
+        biases = np.full((depth, 1), -w / 2)
+        grads.append(chain_gradient(weights, biases, x=0.5)[0])
+    return np.array(grads)
 
 
 exploding_depths = np.arange(1, 11)
 exploding = exploding_chain(exploding_depths)
 formula = 0.5 * 0.5 * 0.25 * 25.0 ** (exploding_depths - 1)
-print("|dJ/dw1| for L = 1..10:", np.array2string(exploding, precision=3))
+print("|dJ/dw1| for L = 1..10:")
+print(np.array2string(exploding, precision=3))
 print(f"factor per layer: {exploding[-1] / exploding[-2]:.1f}")
 print(
     f"largest relative difference from (a_L - y) a_0 (1/4) 25^(L-1): "
@@ -151,7 +174,7 @@ from gradlab.activations import sigmoid
 
 
 def layer_factor(w, a):
-    """The factor |w sigma'(w a + b)| of a unit with weight w > 0 and bias b = -w/2."""
+    """The factor |w sigma'(w a + b)| of a unit with w > 0 and b = -w/2."""
     return w * sigmoid.derivative(w * a - w / 2)
 
 
@@ -167,24 +190,23 @@ def nielsen_window(w):
 
 INPUTS = np.linspace(0.0, 1.0, 200_001)  # the inputs a of one unit
 window, nielsen = window_width(100.0, INPUTS), nielsen_window(100.0)
-print(
-    f"peak factor |w|/4 for w = 1, 4, 100: "
-    f"{', '.join(f'{v * sigmoid.derivative(0.0):g}' for v in (1, 4, 100))}"
-)
-print(
-    f"window of inputs a with factor >= 1 for w = 100: width {window:.4f} (formula {nielsen:.4f})"
-)
+peaks = [v * sigmoid.derivative(0.0) for v in (1, 4, 100)]
+print("peak factor |w|/4 for w = 1, 4, 100:", *peaks)
+print("inputs a with factor >= 1 for w = 100:")
+print(f"  window width {window:.3g} (formula {nielsen:.3g})")
 
-fig, (ax_grow, ax_window) = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
+fig, (ax_grow, ax_window) = plt.subplots(1, 2, figsize=(7, 3.5))
 ax_grow.plot(exploding_depths, exploding, "o-", label="gradlab.autodiff")
-ax_grow.plot(exploding_depths, formula, "k--", label=r"$\frac{1}{16}\, 25^{L-1}$")
+label = r"$\frac{1}{16}\, 25^{L-1}$"
+ax_grow.plot(exploding_depths, formula, "k--", label=label)
 ax_grow.set_yscale("log")
 ax_grow.set_xlabel("depth L")
 ax_grow.set_ylabel(r"$|\partial J / \partial w_1|$")
 ax_grow.set_title(r"$w = 100$, every $z_l = 0$")
 ax_grow.legend()
 for weight in (1.0, 4.0, 100.0):
-    ax_window.plot(INPUTS, layer_factor(weight, INPUTS), label=f"w = {weight:g}")
+    factor = layer_factor(weight, INPUTS)
+    ax_window.plot(INPUTS, factor, label=f"w = {weight:g}")
 ax_window.axhline(1.0, color="k", lw=0.8, ls=":")
 ax_window.set_yscale("log")
 ax_window.set_ylim(1e-3, 50)

@@ -12,13 +12,13 @@ lower layers sit above 0.5. A saturated sigmoid unit has :math:`\sigma'(z) \appr
 passes back almost no gradient: the whole network below it stops learning.
 
 Our setup differs in three ways, all to fit the time budget of a few seconds: the data are
-scikit-learn's 8x8 digits (1,497 for training, the last 300 as the test examples) instead
-of Shapeset-3x2; the hidden layers have 100 units instead of 1,000; and the learning rate is
-a large 2.0, chosen so that both the saturation and the escape happen within 60 epochs
-(Glorot & Bengio tuned theirs, and their escape took about 100 epochs). We record the mean
-and standard deviation of each hidden layer's activations after every epoch, and the share
-of saturated units from :func:`gradlab.diagnostics.saturated_fraction`. Course chapter:
-:ref:`course-vanishing`.
+the 8x8 digits of :func:`gradlab.datasets.load_digits` (1,497 for training, the last 300 as
+the test examples) instead of Shapeset-3x2; the hidden layers have 100 units instead of
+1,000; and the learning rate is a large 2.0, chosen so that both the saturation and the escape
+happen within 60 epochs (Glorot & Bengio tuned theirs, and their escape took about 100
+epochs). We record the mean and standard deviation of each hidden layer's activations after
+every epoch, and the share of saturated units from
+:func:`gradlab.diagnostics.saturated_fraction`. Course chapter: :ref:`course-vanishing`.
 """
 
 # %%
@@ -35,83 +35,101 @@ import numpy as np
 
 from gradlab import Activation, diagnostics, fit, mlp, optim
 from gradlab.datasets import load_digits
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 
 def hidden_activations(net, X):
-    """Outputs of the sigmoid layers for the batch X, first hidden layer first."""
+    """Outputs of the sigmoid layers for the batch X, first layer first."""
     outputs = zip(net, diagnostics.layer_outputs(net, X), strict=True)
     return [a for layer, a in outputs if isinstance(layer, Activation)]
 
 
 def saturation_run(epochs=60, lr=2.0, width=100, n_test=300, seed=0):
-    """Train a 4-hidden-layer sigmoid net on digits; record statistics after every epoch.
+    """Train a 4-hidden-layer sigmoid net on digits; record statistics
+    after every epoch.
 
-    Returns a dict of arrays with one row per epoch (row 0 = initialization): "mean" and
-    "std" of each hidden layer's activations (n_epochs + 1, 4), "saturated" fractions
-    (n_epochs + 1, 4) and "accuracy" on the test digits (n_epochs + 1,).
+    Returns a dict of arrays with one row per epoch (row 0 =
+    initialization): "mean" and "std" of each hidden layer's activations
+    (n_epochs + 1, 4), "saturated" fractions (n_epochs + 1, 4) and
+    "accuracy" on the test digits (n_epochs + 1,).
     """
     X, Y, labels = load_digits()
     X_train, Y_train = X[:-n_test], Y[:-n_test]
     X_test, test_labels = X[-n_test:], labels[-n_test:]
-    net = mlp([64, *[width] * 4, 10], activation="sigmoid", init="standard", rng=seed)
+    sizes = [64, *[width] * 4, 10]
+    net = mlp(sizes, activation="sigmoid", init="standard", rng=seed)
     opt = optim.SGD(net.parameters(), lr=lr)
     rng = np.random.default_rng(seed)
     record = {"mean": [], "std": [], "saturated": [], "accuracy": []}
     for epoch in range(epochs + 1):
         if epoch > 0:
-            fit(net, X_train, Y_train, opt, loss="cross_entropy", batch_size=10, rng=rng)
+            fit(
+                net,
+                X_train,
+                Y_train,
+                opt,
+                loss="cross_entropy",
+                batch_size=10,
+                rng=rng,
+            )
         activations = hidden_activations(net, X_test)
         record["mean"].append([a.mean() for a in activations])
         record["std"].append([a.std() for a in activations])
-        record["saturated"].append(diagnostics.saturated_fraction(net, X_test))
-        record["accuracy"].append(np.mean(net.forward(X_test).argmax(axis=1) == test_labels))
+        saturated = diagnostics.saturated_fraction(net, X_test)
+        record["saturated"].append(saturated)
+        predicted = net.forward(X_test).argmax(axis=1)
+        record["accuracy"].append(np.mean(predicted == test_labels))
     return {key: np.array(values) for key, values in record.items()}
 
 
 run = saturation_run()
 top_saturated = run["saturated"][:, -1]
 saturated_from = int(np.argmax(top_saturated > 0.9))
-escaped_at = saturated_from + int(np.argmax(top_saturated[saturated_from:] < 0.5))
-with np.printoptions(precision=3):
+after = top_saturated[saturated_from:]
+escaped_at = saturated_from + int(np.argmax(after < 0.5))
+with np.printoptions(formatter={"float": "{:.3g}".format}):
     for epoch in (0, 1, escaped_at, len(top_saturated) - 1):
-        print(
-            f"epoch {epoch:2d}: mean activation per layer {run['mean'][epoch]}, saturated "
-            f"{run['saturated'][epoch]}, test accuracy {run['accuracy'][epoch]:.2f}"
-        )
-print(
-    f"top hidden layer: over 90 % saturated from epoch {saturated_from}, below 50 % again "
-    f"at epoch {escaped_at}"
-)
+        print(f"epoch {epoch}: test accuracy {run['accuracy'][epoch]:.2f}")
+        print(f"  mean activation per layer {run['mean'][epoch]}")
+        print(f"  saturated per layer       {run['saturated'][epoch]}")
+print("top hidden layer:")
+print(f"  over 90 % saturated from epoch {saturated_from}")
+print(f"  below 50 % again at epoch {escaped_at}")
 
 # %%
 # Activations per layer, as in Glorot & Bengio's figure 2
 # --------------------------------------------------------
 #
-# Left, the mean activation of each hidden layer over the 300 test digits, with a band of
-# one standard deviation. Right, the share of saturated units per layer and the test
+# Top, the mean activation of each hidden layer over the 300 test digits, with a band of
+# one standard deviation. Bottom, the share of saturated units per layer and the test
 # accuracy (black).
 import matplotlib.pyplot as plt
 
 from gradlab.plotting import layer_colors
 
 epochs = np.arange(len(run["accuracy"]))
-fig, (ax_mean, ax_sat) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+fig, (ax_mean, ax_sat) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
 colors = layer_colors(run["mean"].shape[1])
 for layer, color in enumerate(colors):
     mean, std = run["mean"][:, layer], run["std"][:, layer]
-    ax_mean.plot(epochs, mean, color=color, label=f"hidden layer {layer + 1}")
-    ax_mean.fill_between(epochs, mean - std, mean + std, color=color, alpha=0.25)
-    ax_sat.plot(epochs, run["saturated"][:, layer], color=color, label=f"hidden layer {layer + 1}")
+    label = f"hidden layer {layer + 1}"
+    ax_mean.plot(epochs, mean, color=color, label=label)
+    band = mean - std, mean + std
+    ax_mean.fill_between(epochs, *band, color=color, alpha=0.25)
+    ax_sat.plot(epochs, run["saturated"][:, layer], color=color, label=label)
 ax_sat.plot(epochs, run["accuracy"], "k--", label="test accuracy")
 for ax in (ax_mean, ax_sat):
     ax.axvline(escaped_at, color="gray", lw=0.8, ls=":")
-    ax.set_xlabel("epoch")
     ax.set_ylim(-0.02, 1.02)
+ax_sat.set_xlabel("epoch")
 ax_mean.set_ylabel("activation (mean ± std)")
 ax_mean.set_title("Sigmoid activations, 4 hidden layers")
 ax_sat.set_ylabel("fraction")
 ax_sat.set_title("Saturated units and accuracy")
-fig.legend(*ax_sat.get_legend_handles_labels(), loc="outside lower center", ncol=5)
+handles, labels = ax_sat.get_legend_handles_labels()
+fig.legend(handles, labels, loc="outside lower center", ncol=3)
 
 # %%
 # Interpretation

@@ -36,10 +36,14 @@ import numpy as np
 
 from gradlab import Activation, Dense, Sequential, diagnostics, losses
 from gradlab.activations import sigmoid
+from gradlab.plotting import course_style
+
+course_style()  # figures 7 in wide at 150 dpi
 
 
 def sigmoid_chain(weights, biases, dtype):
-    """Deep narrow net: one sigmoid unit per layer, Dense(1, 1) weights and biases given."""
+    """Deep narrow net: one sigmoid unit per layer, with the given weights
+    and biases of its Dense(1, 1) layers."""
     layers = []
     for w, b in zip(weights, biases, strict=True):
         dense = Dense(1, 1, init="zeros", dtype=dtype)
@@ -50,11 +54,14 @@ def sigmoid_chain(weights, biases, dtype):
 
 
 def gradients_by_distance(net, x, y=0.0):
-    """|dJ/dw| of every layer, ordered by k = 1, 2, ... sigmoid layers below the output."""
+    """|dJ/dw| of every layer, ordered by k = 1, 2, ... sigmoid layers
+    below the output."""
     dtype = net[0].W.value.dtype
     out = net.forward(np.full((1, 1), x, dtype=dtype))
-    net.backward(losses.squared_error.derivative(out, np.full((1, 1), y, dtype=dtype)))
-    return np.array([abs(layer.W.grad.item()) for layer in diagnostics.dense_layers(net)])[::-1]
+    target = np.full((1, 1), y, dtype=dtype)
+    net.backward(losses.squared_error.derivative(out, target))
+    dense = diagnostics.dense_layers(net)
+    return np.array([abs(layer.W.grad.item()) for layer in dense])[::-1]
 
 
 def zero_depth(grads):
@@ -72,19 +79,23 @@ def fixed_point():
 
 
 def fixed_point_chain(dtype, depth=600):
-    """Gradients by distance in the chain a_l = sigmoid(a_(l-1)) started at its fixed point."""
+    """Gradients by distance in the chain a_l = sigmoid(a_(l-1)), started
+    at its fixed point."""
     net = sigmoid_chain(np.ones(depth), np.zeros(depth), dtype)
     return gradients_by_distance(net, fixed_point())
 
 
 def predicted_depths(dtype):
-    """First k where a*^2 r^k is below the smallest normal number, and below half the smallest
-    subnormal (rounds to 0)."""
+    """First k where a*^2 r^k is below the smallest normal number, and
+    below half the smallest subnormal (rounds to 0)."""
     a_star = fixed_point()
-    log_grad = np.log(a_star**2) + np.arange(1, 2000) * np.log(a_star * (1 - a_star))
+    log_r = np.log(a_star * (1 - a_star))
+    log_grad = np.log(a_star**2) + np.arange(1, 2000) * log_r
     info = np.finfo(dtype)
-    subnormal = int(np.argmax(log_grad < np.log(info.smallest_normal))) + 1
-    zero = int(np.argmax(log_grad < np.log(info.smallest_subnormal) - np.log(2))) + 1
+    log_normal = np.log(info.smallest_normal)
+    log_half_subnormal = np.log(info.smallest_subnormal) - np.log(2)
+    subnormal = int(np.argmax(log_grad < log_normal)) + 1
+    zero = int(np.argmax(log_grad < log_half_subnormal)) + 1
     return subnormal, zero
 
 
@@ -92,10 +103,9 @@ fixed = {dtype: fixed_point_chain(dtype) for dtype in (np.float32, np.float64)}
 for dtype, grads in fixed.items():
     subnormal, zero = predicted_depths(dtype)
     name = np.dtype(dtype).name
-    print(
-        f"{name}: the gradient is exactly 0 from k = {zero_depth(grads)} layers below the "
-        f"output (predicted {zero}; subnormal, with lost digits, from k = {subnormal})"
-    )
+    measured = zero_depth(grads)
+    print(f"{name}: exactly 0 from k = {measured} (predicted {zero}),")
+    print(f"  subnormal, with lost digits, from k = {subnormal}")
 ratio = zero_depth(fixed[np.float64]) / zero_depth(fixed[np.float32])
 print(f"float64 keeps a nonzero gradient {ratio:.1f} times deeper")
 
@@ -106,12 +116,23 @@ print(f"float64 keeps a nonzero gradient {ratio:.1f} times deeper")
 # The gradient of each weight against its distance from the output, on a log scale. The
 # dotted lines are the smallest normal and the smallest subnormal number of each dtype;
 # where a curve stops, the gradient is exactly 0 (which a log scale cannot show).
+# Up to about 70 layers the two dtypes agree, so float32 is drawn dashed, with
+# markers, on top of float64.
 import matplotlib.pyplot as plt
 
-fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
-for dtype, grads in fixed.items():
+# sphinx_gallery_thumbnail_number = 1
+dashed = {"ls": "--", "marker": "o", "ms": 4, "markevery": 5}
+styles = {
+    np.float64: {"color": "C0", "lw": 3, "zorder": 2},
+    np.float32: {"color": "C1", "zorder": 3, **dashed},
+}
+fig, ax = plt.subplots(figsize=(7, 4))
+for dtype in (np.float64, np.float32):
+    grads = fixed[dtype]
     k = np.arange(1, len(grads) + 1)
-    (line,) = ax.plot(k[grads > 0], grads[grads > 0], label=np.dtype(dtype).name)
+    name = np.dtype(dtype).name
+    kept = grads > 0  # a log scale cannot show 0
+    (line,) = ax.plot(k[kept], grads[kept], label=name, **styles[dtype])
     info = np.finfo(dtype)
     for level in (info.smallest_normal, info.smallest_subnormal):
         ax.axhline(level, color=line.get_color(), ls=":", lw=1)
@@ -134,19 +155,21 @@ ax.legend()
 with np.errstate(divide="ignore", invalid="ignore"):
     rel_error = np.abs(fixed[np.float32] / fixed[np.float64] - 1)
 k32 = np.arange(1, zero_depth(fixed[np.float32]) + 5)
-fig, ax_err = plt.subplots(figsize=(8, 3.5), layout="constrained")
+subnormal32, zero32 = predicted_depths(np.float32)
+fig, ax_err = plt.subplots(figsize=(7, 3.5))
 ax_err.plot(k32, np.maximum(rel_error[k32 - 1], 1e-9), "o-", ms=3)
-ax_err.axvline(predicted_depths(np.float32)[0], color="k", ls=":", label="float32 turns subnormal")
+ax_err.axvline(subnormal32, color="k", ls=":", label="float32 turns subnormal")
 ax_err.set_yscale("log")
 ax_err.set_xlabel("k = sigmoid layers between the weight and the output")
 ax_err.set_ylabel("relative error of the float32 gradient")
 ax_err.set_title("float32 loses its digits, then everything")
 ax_err.legend()
-subnormal32, zero32 = predicted_depths(np.float32)
-print(
-    f"float32 relative error: {rel_error[subnormal32 - 2]:.1e} at k = {subnormal32 - 1} (last "
-    f"normal number), {rel_error[zero32 - 2]:.2f} at k = {zero32 - 1} (last nonzero)"
-)
+last_normal, last_nonzero = subnormal32 - 1, zero32 - 1
+print("float32 relative error:")
+error_normal = rel_error[last_normal - 1]
+error_nonzero = rel_error[last_nonzero - 1]
+print(f"  {error_normal:.3g} at k = {last_normal} (last normal number)")
+print(f"  {error_nonzero:.3g} at k = {last_nonzero} (last nonzero)")
 
 # %%
 # Random chains
@@ -162,7 +185,7 @@ print(
 
 
 def random_chain_depths(n_chains=30, depth=400):
-    """Zero depths of random N(0, 1) chains: {dtype: array of n_chains depths}."""
+    """Zero depths of random N(0, 1) chains: {dtype: n_chains depths}."""
     depths = {np.float32: [], np.float64: []}
     for seed in range(n_chains):
         rng = np.random.default_rng(seed)
@@ -175,12 +198,11 @@ def random_chain_depths(n_chains=30, depth=400):
 
 random_depths = random_chain_depths()
 for dtype, found in random_depths.items():
-    print(
-        f"{np.dtype(dtype).name}: random chains reach exactly 0 at k = {found.min()} to "
-        f"{found.max()} (median {np.median(found):.0f})"
-    )
+    name = np.dtype(dtype).name
+    low, high, median = found.min(), found.max(), np.median(found)
+    print(f"{name}: exactly 0 from k = {low} to {high} (median {median:.0f})")
 
-fig, ax = plt.subplots(figsize=(8, 3.5), layout="constrained")
+fig, ax = plt.subplots(figsize=(7, 3.5))
 for dtype, found in random_depths.items():
     bins = np.arange(found.min() - found.min() % 5, found.max() + 5, 5)
     ax.hist(found, bins=bins, label=np.dtype(dtype).name)
@@ -199,8 +221,8 @@ ax.legend()
 for dtype in (np.float16, np.float32, np.float64):
     info = np.finfo(dtype)
     print(
-        f"{info.dtype.name}: smallest normal {info.smallest_normal:.1e}, "
-        f"smallest subnormal {info.smallest_subnormal:.1e}"
+        f"{info.dtype.name}: smallest normal {info.smallest_normal:.3g},",
+        f"smallest subnormal {info.smallest_subnormal:.3g}",
     )
 
 # %%
