@@ -1,13 +1,18 @@
 """Maintainer sessions: ``nox`` runs the default ones (what CI runs); ``nox -s NAME`` one.
 
 Each session builds its own virtual environment with pip (nox's default ``virtualenv``
-backend), so ``torch==2.13.0`` resolves to the CPU wheel that lies on this machine's disk.
+backend), so ``torch==2.13.0`` resolves to the CPU wheel that lies on this machine's disk; only
+``oracle`` and ``bench`` install PyTorch. The site has one environment: ``docs`` creates it and
+builds the site, and ``docs-tests``, ``browser`` and ``repro`` require ``docs`` (nox runs it
+first) and use that environment and that build instead of making their own.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import nox
@@ -15,13 +20,25 @@ import nox
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from sitecheck import CLEAN_BUILD, source_files, sources_digest  # noqa: E402
+
 nox.options.default_venv_backend = "virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "tests", "doctests", "oracle", "docs", "browser", "repro"]
+nox.options.sessions = [
+    "lint", "tests", "doctests", "oracle", "docs", "docs-tests", "browser", "repro",
+]  # fmt: skip
 
-# One BLAS thread per process: the machine has two cores and sphinx-gallery/pytest fork.
+# One BLAS thread per process: the machine has two cores, and the site build runs two
+# examples or pages at a time.
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+# The site build: warnings are errors, two processes (examples and pages run two at a time).
+# tests/browser/test_reproducible.py builds with the same options.
+SITE_OPTIONS = ["-W", "--keep-going", "-j", "2"]
+# What a site build writes outside docs/_build; a clean build starts without any of it.
+GENERATED = ("docs/_build", "docs/auto_examples", "docs/reference/generated")
 
 
 def source_date_epoch() -> str:
@@ -42,18 +59,40 @@ def source_date_epoch() -> str:
     return last_commit if last_commit.isdigit() else "1767225600"  # 2026-01-01 00:00 UTC
 
 
+def site_env() -> dict[str, str]:
+    """The environment variables of every site build and site test."""
+    return {
+        **THREADS,
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "SOURCE_DATE_EPOCH": source_date_epoch(),
+    }
+
+
 def install(session: nox.Session, *groups: str, editable: bool = False) -> None:
-    """Install gradlab plus the named dependency groups of pyproject.toml."""
+    """Install gradlab plus the named dependency groups of pyproject.toml.
+
+    The build backend (pyproject's ``build-system.requires``) goes into the environment too,
+    and gradlab is built without isolation: pip then does not make and fill a throwaway build
+    environment each time a reused environment is brought up to date.
+    """
     requirements = [r for g in groups for r in nox.project.dependency_groups(PYPROJECT, g)]
-    if requirements:
-        session.install(*requirements)
-    session.install("-e", ".") if editable else session.install(".")
+    session.install(*requirements, *PYPROJECT["build-system"]["requires"])
+    gradlab = ["-e", "."] if editable else ["."]
+    session.install("--no-build-isolation", *gradlab)
+
+
+def site_python(session: nox.Session) -> str:
+    """The Python of the site's environment, which the ``docs`` session creates."""
+    python = session.cache_dir.parent.resolve() / "docs" / "bin" / "python"  # <envdir>/docs
+    if not python.is_file():
+        session.error(f"no site environment at {python.parents[1]}: run `nox -s docs` first")
+    return str(python)
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """Unit and property tests (pytest + hypothesis), without PyTorch."""
-    install(session, "test", "examples")
+    install(session, "test", "examples", "crosscheck")
     session.run("pytest", "--ignore=tests/oracle", *session.posargs, env=THREADS)
 
 
@@ -62,8 +101,15 @@ def doctests(session: nox.Session) -> None:
     """Every docstring example in src/gradlab runs and its output is checked."""
     install(session, "test", "examples")
     flags = ["-o", "doctest_optionflags=NORMALIZE_WHITESPACE ELLIPSIS", "-p", "no:cacheprovider"]
+    # gradlab.torch's examples need PyTorch: the oracle session runs them
     session.run(
-        "pytest", "--doctest-modules", *flags, "src/gradlab", *session.posargs, env=THREADS
+        "pytest",
+        "--doctest-modules",
+        *flags,
+        "src/gradlab",
+        "--ignore=src/gradlab/torch.py",
+        *session.posargs,
+        env=THREADS,
     )
     # ">>>" examples in the site's pages (chapter code cells are executed by the docs build)
     session.run(
@@ -80,9 +126,18 @@ def doctests(session: nox.Session) -> None:
 
 @nox.session
 def oracle(session: nox.Session) -> None:
-    """Comparisons against PyTorch 2.13 in float64 (torch is a test oracle only)."""
+    """Comparisons against PyTorch 2.13 in float64, and the course's PyTorch listings.
+
+    torch is a test oracle only, and this session and ``bench`` are the only ones that install
+    it: the site shows its PyTorch comparisons as listings, which tests/oracle/test_listings.py
+    runs here and checks against the output the pages show.
+    """
     install(session, "oracle", "test")
-    session.run("pytest", "tests/oracle", *session.posargs, env=THREADS)
+    flags = ["-o", "doctest_optionflags=NORMALIZE_WHITESPACE ELLIPSIS"]
+    session.run(
+        "pytest", "tests/oracle", "--doctest-modules", *flags, "src/gradlab/torch.py",
+        *session.posargs, env=THREADS,
+    )  # fmt: skip
 
 
 @nox.session
@@ -105,45 +160,52 @@ def bench(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the site into docs/_build/html; warnings are errors, failing cells fail it.
 
-    Then tests/test_docs_*.py check the result: the built pages load nothing from other hosts,
-    and the execution caches re-run pages and examples when src/gradlab changes (those tests
-    need Sphinx, so the `tests` session skips them).
+    Creates the site's environment (the ``docs`` and ``test`` groups, no PyTorch), which
+    ``docs-tests``, ``browser`` and ``repro`` use too. Incremental: only what changed is built
+    again, and pages and examples run again when src/gradlab changes. A build from clean that
+    succeeds is recorded in docs/_build/clean-build.json with a digest of the sources, so that
+    ``repro`` can compare it with one new clean build instead of building twice.
     """
     install(session, "docs", "test", editable=True)
-    env = {**THREADS, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        env["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"]
-    build = ["sphinx-build", "-W", "--keep-going", "-b", "html", "-d", "docs/_build/doctrees"]
-    build += ["docs", "docs/_build/html"]
-    # SOURCE_DATE_EPOCH for the build only: test_docs_offline's own small build checks the
-    # execution-times page, which sphinx-gallery leaves out when it is set.
-    session.run(*build, *session.posargs, env={**env, "SOURCE_DATE_EPOCH": source_date_epoch()})
+    env = site_env()
+    clean = not any((ROOT / path).exists() for path in GENERATED)
+    marker = ROOT / CLEAN_BUILD
+    marker.unlink(missing_ok=True)
+    digest = sources_digest(ROOT, source_files(ROOT)) if clean else ""
+    command = ["sphinx-build", *SITE_OPTIONS, "-b", "html", "-d", "docs/_build/doctrees"]
+    # No posargs: nox passes a session's posargs to the sessions it requires too (``nox -s
+    # browser -- -k search`` runs this session first), and they are pytest's, not Sphinx's.
+    session.run(*command, "docs", "docs/_build/html", env=env)
+    if clean:
+        record = {"sources": digest, "options": SITE_OPTIONS, **env}
+        marker.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+@nox.session(name="docs-tests", venv_backend="none", requires=["docs"])
+def docs_tests(session: nox.Session) -> None:
+    """The site's own tests (tests/test_docs_*.py), in the site's environment.
+
+    The built site loads nothing from other hosts and links re-exported names; the execution
+    caches follow src/gradlab (small real builds); the reference lists every module; the
+    listings, terminology and bibliography. The ``tests`` session skips the ones that need
+    Sphinx.
+    """
     docs_tests = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("tests/test_docs_*.py"))
-    session.run("pytest", *docs_tests, env=env)
+    session.run(
+        site_python(session), "-m", "pytest", *docs_tests, *session.posargs, env=site_env()
+    )
 
 
-# The site build of `docs`, and the environment of every site build (same SOURCE_DATE_EPOCH and
-# flags, so that `browser` reuses what `docs` built instead of starting over).
-SITE_BUILD = ["sphinx-build", "-W", "--keep-going", "-d", "docs/_build/doctrees", "docs"]
-
-
-def site_env() -> dict[str, str]:
-    return {
-        **THREADS,
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        "SOURCE_DATE_EPOCH": source_date_epoch(),
-    }
-
-
-@nox.session
+@nox.session(requires=["docs"])
 def browser(session: nox.Session) -> None:
     """The site as readers meet it, in headless Chromium (``apt-get install chromium``).
 
-    Builds the site into docs/_build/html (incrementally: an up-to-date site is reused), runs
-    Sphinx's linkcheck with every external URL ignored (listed, never fetched), then
-    tests/browser: every page served on 127.0.0.1 and walked by Chromium through Playwright, the
-    site from file://, search, the downloads run in a fresh environment, internal links and
-    anchors. Screenshots and reports go to browser-artifacts/.
+    Uses the site ``docs`` built (in docs/_build/html); runs Sphinx's linkcheck, in the site's
+    environment, with every external URL ignored (listed, never fetched); then tests/browser,
+    in this session's own small environment (Playwright, nbclient): every page served on
+    127.0.0.1 and walked by Chromium through Playwright, several at a time, the site from
+    file://, search, the downloads run in one fresh environment, internal links and anchors.
+    Screenshots and reports go to browser-artifacts/.
     """
     chromium = Path(os.environ.get("GRADLAB_CHROMIUM", "/usr/bin/chromium"))
     if not chromium.is_file():
@@ -155,11 +217,12 @@ def browser(session: nox.Session) -> None:
             session.error(message)
         session.skip(message)  # a plain machine with only Python and pip: said, not hidden
     session.env["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"  # the OS's Chromium, never Playwright's
-    install(session, "docs", "browser", "test", editable=True)
+    install(session, "browser", "test")
     env = site_env()
-    session.run(*SITE_BUILD, "-b", "html", "docs/_build/html", env=env)
-    ignore_external = ["-D", "linkcheck_ignore=^https?://"]  # listed in output.json, not fetched
-    session.run(*SITE_BUILD, "-b", "linkcheck", *ignore_external, "docs/_build/linkcheck", env=env)
+    linkcheck = [site_python(session), "-m", "sphinx", "-W", "--keep-going", "-b", "linkcheck"]
+    linkcheck += ["-d", "docs/_build/doctrees", "-D", "linkcheck_ignore=^https?://"]
+    # external links are listed in output.json, not fetched
+    session.run(*linkcheck, "docs", "docs/_build/linkcheck", env=env, external=True)
     session.run(
         "pytest",
         "tests/browser",
@@ -169,9 +232,13 @@ def browser(session: nox.Session) -> None:
     )
 
 
-@nox.session
+@nox.session(venv_backend="none", requires=["docs"])
 def repro(session: nox.Session) -> None:
-    """Two clean builds of the site from the same sources are byte-identical (slow: two builds)."""
-    install(session, "docs", "test", editable=True)
+    """Two clean builds of the site from the same sources are byte-identical.
+
+    When ``docs`` built from clean (a fresh clone), its site is the first of the two and one
+    new clean build is compared with it; otherwise two new clean builds are made, side by side.
+    """
     env = {**site_env(), "GRADLAB_SITE_TESTS": "1"}
-    session.run("pytest", "tests/browser/test_reproducible.py", "-s", *session.posargs, env=env)
+    test = "tests/browser/test_reproducible.py"
+    session.run(site_python(session), "-m", "pytest", test, "-s", *session.posargs, env=env)

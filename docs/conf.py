@@ -4,16 +4,19 @@
 Warnings are errors, a failing notebook cell or gallery example fails the build, and nothing
 is fetched from the network, at build time or by the built pages.
 
-Local extensions live in ``docs/_ext``:
+The libraries' own settings do what they can (sphinx-gallery's default matplotlib scraper,
+``write_computation_times``, ``prefer_full_module``; MyST-NB's execution on read). Local
+extensions in ``docs/_ext`` do what no library does, each saying why in its docstring:
 
 * ``gradlab_cache``: re-runs executed pages and gallery examples when ``src/gradlab`` changes;
-* ``gradlab_offline``: keeps sphinx-gallery's timing pages off CDNs, locates the offline
-  MathJax, and checks the build;
 * ``gradlab_terminology``: the glossary, generated from ``terminology.toml``;
-* ``gradlab_reference``: documents each public name once, where it is defined;
-* ``gradlab_gallery``: the gallery's scraper and per-example seeding, named by string below;
+* ``gradlab_reference``: a re-exported name (``gradlab.Dense``) links to where it is documented;
 * ``gradlab_reproducible``: two clean builds give byte-identical files (zips, notebook outputs);
-* ``gradlab_from_disk``: search works on the site opened from disk (``file://``) too.
+* ``gradlab_from_disk``: search works on the site opened from disk (``file://``) too;
+* ``gradlab_a11y``: Korean passages marked ``lang="ko"``, named sidebar toggles, valid
+  bibliography list markup (WCAG 2.1 AA; ``_templates`` and ``css/a11y.css`` do the rest);
+* ``gradlab_notebooks``: each chapter as a notebook to download (without the checking cells), and
+  the gallery's notebooks without raw Sphinx roles.
 """
 
 # sphinx-gallery renders every figure with matplotlib's Agg backend and stops the build if
@@ -24,14 +27,13 @@ matplotlib.use("agg")
 
 import os
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
-from gradlab_cache import source_hash
-from gradlab_offline import mathjax_static_dir
 from gradlab_reference import reexports
 
 import gradlab
@@ -52,12 +54,14 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinxcontrib.bibtex",
     "sphinx_copybutton",
+    "sphinx_design",  # {dropdown} for the exercises' worked answers
     "gradlab_cache",
-    "gradlab_offline",
     "gradlab_reference",
     "gradlab_terminology",
     "gradlab_reproducible",
     "gradlab_from_disk",
+    "gradlab_a11y",
+    "gradlab_notebooks",
 ]
 
 templates_path = ["_templates"]
@@ -76,12 +80,14 @@ exclude_patterns = [
     "auto_examples/**/*.zip",
 ]
 
-# The hash of gradlab's source is part of every executed page's and example's cache key
-# (docs/_ext/gradlab_cache.py): change the library and everything that uses it runs again.
-gradlab_source_hash = source_hash(ROOT / "src" / "gradlab")
+# Change the library and every page and example that uses it runs again
+# (docs/_ext/gradlab_cache.py).
+gradlab_source_dir = str(ROOT / "src" / "gradlab")
 
 # -- MyST-NB: course pages are MyST text notebooks, executed at build --------------------------
-nb_execution_mode = "cache"  # jupyter-cache in docs/_build/.jupyter_cache
+# A page runs when Sphinx reads it: when it is new or changed, or gradlab changed (the pages
+# depend on src/gradlab, docs/_ext/gradlab_cache.py). An unchanged page is not read again.
+nb_execution_mode = "force"
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 300  # seconds per cell; two cores, and some cells train networks
@@ -103,6 +109,15 @@ api_reexports = reexports("gradlab")
 autosummary_context = {"reexports": api_reexports}
 numpydoc_show_class_members = False  # autosummary's class template lists members
 numpydoc_class_members_toctree = False
+# Every documented public object is validated; a failed check is a warning, so the -W build
+# fails. tests/test_numpydoc.py reads these two settings and runs the same checks without
+# Sphinx. Not required: ES01 (extended summary), SA01 (See Also), EX01 (Examples; the functions
+# have them, not every method and property), GL02 (numpydoc checks the closing quotes of the
+# *value's* type for data and attributes, e.g. dict's docstring for INITIALIZERS; ruff format
+# places them in code). A single check is waived where it is wrong, next to the code, with
+# "# numpydoc ignore=CODE" on the def or class line.
+numpydoc_validation_checks = {"all", "ES01", "SA01", "EX01", "GL02"}
+numpydoc_validation_exclude = {r"\._[^_]"}  # private names: a component starting with one "_"
 
 # -- Bibliography -------------------------------------------------------------------------------
 bibtex_bibfiles = ["references.bib"]
@@ -115,27 +130,33 @@ bibtex_default_style = "plain"
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
+    # The sections in course order (chapters 1-2, 5-7, 8, 9, 10), then the cures combined and
+    # the research beyond the lectures.
     "subsection_order": [
         f"../examples/{sub}"
         for sub in (
             "activations",
-            "vanishing",
-            "initialization",
-            "optimizers",
             "backpropagation",
+            "vanishing",
+            "optimizers",
+            "initialization",
             "together",
             "beyond",
         )
     ],
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "gradlab_gallery_order.CourseOrder",
     "filename_pattern": r"/plot_",
     "backreferences_dir": "reference/generated/backreferences",
     "doc_module": ("gradlab",),
+    # Name each object by the module that defines it (gradlab.layers.Dense, not gradlab.Dense):
+    # the code links and the "Examples using" lists of the API pages then use one name.
+    "prefer_full_module": {r"^gradlab\."},
     # ("reference_url": {"gradlab": None} is deprecated and ignored by sphinx-gallery >= 0.20:
     #  links into this site's own API pages are resolved without it.)
-    "image_scrapers": ("gradlab_gallery.matplotlib_png",),
-    "reset_modules": ("matplotlib", "gradlab_gallery.seed_numpy"),
     "remove_config_comments": True,
+    # No sg_execution_times pages: they differ on every build, and their sortable table loads
+    # Bootstrap, jQuery and DataTables from three CDNs (the site loads nothing from elsewhere).
+    "write_computation_times": False,
     # Reproducible pages: the repr of a matplotlib object an example ends a block with (e.g.
     # ax.legend()) is noise with a memory address in it, and with SOURCE_DATE_EPOCH set (as
     # `nox -s docs` does) the per-example run time is left out like sg_execution_times.
@@ -143,17 +164,37 @@ sphinx_gallery_conf = {
     "min_reported_time": float("inf") if os.environ.get("SOURCE_DATE_EPOCH") else 0,
     "download_all_examples": True,
     "show_memory": False,
-    # Examples run one after another in the Sphinx process; they are small, and a loky pool on
-    # two cores buys little against the risk of forked BLAS/OpenMP pools hanging.
-    "parallel": False,
+    # As many examples at a time as sphinx-build -j says (nox -s docs: -j 2, with one BLAS
+    # thread each), in joblib's loky worker processes.
+    "parallel": True,
 }
 
 # -- HTML ---------------------------------------------------------------------------------------
+
+
+def mathjax_static_dir() -> Path:
+    """The directory holding ``mathjax/`` (MathJax 3 and its fonts) of sphinx-mathjax-offline.
+
+    The package's own extension copies the same files, but at the end of the build only and
+    without declaring itself safe for parallel builds; ``html_static_path`` serves them too.
+    """
+    spec = find_spec("sphinx-mathjax-offline")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("sphinx-mathjax-offline (docs dependency group) is missing")
+    return Path(spec.origin).parent / "static"
+
+
 html_theme = "pydata_sphinx_theme"
 html_title = "gradlab"
 # _static/mathjax: MathJax 3 and its fonts, from the sphinx-mathjax-offline package.
 html_static_path = ["_static", str(mathjax_static_dir())]
-html_css_files = ["css/gradlab.css"]
+html_css_files = ["css/gradlab.css", "css/explorer.css", "css/a11y.css"]
+# gradlab.plotting.Explorer's figures: the script draws them from their inline JSON (no fetch,
+# so pages opened from file:// work too); without it they show their PNG.
+html_js_files = [("js/explorer.js", {"defer": "defer"})]
+# A descent down a cost curve, 64 px. Every page links it (<link rel="icon">), so browsers
+# ask for it instead of /favicon.ico, which a plain server would answer with a 404.
+html_favicon = "_static/favicon.png"
 html_context = {"default_mode": "auto"}  # follows the reader's system; switch in the navbar
 html_theme_options = {
     "navbar_end": ["theme-switcher"],

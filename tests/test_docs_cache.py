@@ -1,9 +1,9 @@
-"""The site's execution caches follow gradlab's source (docs/_ext/gradlab_cache.py).
+"""The site's executed pages and examples follow gradlab's source (docs/_ext/gradlab_cache.py).
 
 A throwaway Sphinx project with one MyST notebook page and one sphinx-gallery example, each of
-which appends a line to a log when it runs, is built by real Sphinx several times with a
-different ``gradlab_source_hash`` (what docs/conf.py computes from src/gradlab):
-unchanged -> nothing runs again; changed -> both run again.
+which appends a line to a log when it runs, and a stand-in for ``src/gradlab`` (one module), is
+built by real Sphinx again and again, configured like docs/conf.py: what ran is read back from
+the log after each build.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,21 +22,23 @@ pytest.importorskip("sphinx_gallery", reason="needs the docs dependencies (run b
 EXT = Path(__file__).parents[1] / "docs" / "_ext"
 sys.path.insert(0, str(EXT))
 
-from gradlab_cache import STAMP, hash_cell, source_hash  # noqa: E402
+from gradlab_cache import STAMP, source_hash  # noqa: E402
 
 CONF = """
 import sys
 sys.path.insert(0, {ext!r})
 extensions = ["myst_nb", "sphinx_gallery.gen_gallery", "gradlab_cache"]
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
-nb_execution_mode = "cache"
+nb_execution_mode = "force"
 nb_execution_raise_on_error = True
+gradlab_source_dir = {package!r}
 sphinx_gallery_conf = {{
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": "/run_",
     "image_scrapers": (),
     "reset_modules": (),
+    "write_computation_times": False,
 }}
 """
 
@@ -77,11 +80,14 @@ with open({log!r}, "a") as log:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    docs, examples = tmp_path / "docs", tmp_path / "examples"
-    docs.mkdir()
-    examples.mkdir()
+    docs, examples, package = tmp_path / "docs", tmp_path / "examples", tmp_path / "pkg"
+    for folder in (docs, examples, package):
+        folder.mkdir()
     log = str(tmp_path / "runs.log")
-    (docs / "conf.py").write_text(CONF.format(ext=str(EXT)), encoding="utf-8")
+    (package / "core.py").write_text("VALUE = 1\n", encoding="utf-8")
+    (docs / "conf.py").write_text(
+        CONF.format(ext=str(EXT), package=str(package)), encoding="utf-8"
+    )
     (docs / "index.md").write_text(INDEX, encoding="utf-8")
     (docs / "page.md").write_text(PAGE.format(log=log), encoding="utf-8")
     (examples / "README.rst").write_text("Gallery\n=======\n", encoding="utf-8")
@@ -89,11 +95,10 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def build(project: Path, library_hash: str) -> list[str]:
-    """Build with the given library hash; return what ran (and clear the log)."""
+def build(project: Path) -> list[str]:
+    """Build the project incrementally; return what ran (and clear the log)."""
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-         "-D", f"gradlab_source_hash={library_hash}",
          str(project / "docs"), str(project / "docs" / "_build" / "html")],
         capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
         timeout=120, check=False,
@@ -105,33 +110,35 @@ def build(project: Path, library_hash: str) -> list[str]:
     return ran
 
 
-def test_unchanged_source_reuses_caches_and_changed_source_reruns(project: Path) -> None:
-    assert build(project, "aaaa") == ["example", "page"]
-    assert build(project, "aaaa") == []  # nothing changed: nothing runs
-    assert build(project, "bbbb") == ["example", "page"]  # the library changed
-    assert build(project, "bbbb") == []
-    # Back to the first source: the notebook's outputs for it are still in jupyter-cache (the
-    # hash is part of the key), while sphinx-gallery keeps only the last run.
-    assert build(project, "aaaa") == ["example"]
-    assert (project / "docs" / "auto_examples" / STAMP).read_text(encoding="utf-8") == "aaaa"
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text in a file, with a modification time later than the last build's reads."""
+    time.sleep(0.01)
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
-def test_editing_a_page_reruns_only_that_page(project: Path) -> None:
-    assert build(project, "aaaa") == ["example", "page"]
-    page = project / "docs" / "page.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\nMore text.\n", encoding="utf-8")
-    assert build(project, "aaaa") == []  # re-read, but the code cells and the hash are the same
-    page.write_text(page.read_text(encoding="utf-8").replace('"a"', "'a'"), encoding="utf-8")
-    assert build(project, "aaaa") == ["page"]  # a code cell changed
+def test_pages_and_examples_run_when_they_or_the_library_change(project: Path) -> None:
+    package, docs, examples = project / "pkg", project / "docs", project / "examples"
+    stamp = docs / "auto_examples" / STAMP
+    assert build(project) == ["example", "page"]
+    assert stamp.read_text(encoding="utf-8") == source_hash(package)
+    assert build(project) == []  # nothing changed: nothing runs
 
+    edit(package / "core.py", "VALUE = 1", "VALUE = 2")  # the library changed
+    assert build(project) == ["example", "page"]
+    assert stamp.read_text(encoding="utf-8") == source_hash(package)
+    assert build(project) == []
 
-def test_a_renamed_example_leaves_no_stale_page(project: Path) -> None:
-    # sphinx-gallery keeps the pages it generated; an orphan page would fail the -W build.
-    assert build(project, "aaaa") == ["example", "page"]
-    examples = project / "examples"
+    (package / "extra.py").write_text("", encoding="utf-8")  # a module added to the library
+    assert build(project) == ["example"]  # a new module runs nothing by itself in a page
+
+    edit(docs / "page.md", '"a"', "'a'")  # the page changed: only it runs
+    assert build(project) == ["page"]
+
+    # A renamed example runs under its new name, and its old page is gone: an orphan page
+    # would fail the -W build (sphinx-gallery keeps what it generated).
     (examples / "run_log.py").rename(examples / "run_renamed.py")
-    assert build(project, "aaaa") == ["example"]
-    gallery = project / "docs" / "auto_examples"
+    assert build(project) == ["example"]
+    gallery = docs / "auto_examples"
     assert (gallery / "run_renamed.rst").is_file()
     assert not list(gallery.glob("run_log.*"))
 
@@ -153,10 +160,3 @@ def test_source_hash_tracks_contents_names_and_new_files(tmp_path: Path) -> None
     assert source_hash(package) == renamed
     (package / "c.py").write_text("", encoding="utf-8")
     assert source_hash(package) not in (first, second, renamed)
-
-
-def test_the_hash_cell_is_hidden_and_carries_the_hash() -> None:
-    cell = hash_cell("f00d")
-    assert "{code-cell}" in cell
-    assert ":tags: [remove-cell]" in cell
-    assert "f00d" in cell

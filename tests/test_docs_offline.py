@@ -1,33 +1,138 @@
-"""The built site loads nothing from other hosts (docs/_ext/gradlab_offline.py).
+"""The built site loads nothing from other hosts.
 
-:func:`check_offline` is tested on snippets, on a small real build with math and a
-sphinx-gallery timing page, and on the real site in ``docs/_build/html`` (``nox -s docs``
-runs this file right after building it).
+:func:`check_offline` lists every resource a browser would fetch from another host (scripts,
+stylesheets, images, fonts, frames; ``<a href>`` links are not fetched and are fine). It is
+tested on snippets here, and run on the real site in ``docs/_build/html`` (the ``docs``
+session runs this file right after building it). The site is offline by configuration alone:
+MathJax and its fonts are served from ``_static/mathjax`` (``conf.py``), and sphinx-gallery
+writes no timing pages (``write_computation_times = False``), whose tables load Bootstrap,
+jQuery and DataTables from three CDNs.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import textwrap
-from importlib.util import find_spec
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).parents[1]
-EXT = ROOT / "docs" / "_ext"
-sys.path.insert(0, str(EXT))
-
-from gradlab_offline import check_offline, strip_raw_html  # noqa: E402
-
 SITE = ROOT / "docs" / "_build" / "html"
-DOCS_DEPS = all(
-    find_spec(name)
-    for name in ("myst_nb", "sphinx_gallery", "pydata_sphinx_theme", "sphinx-mathjax-offline")
+
+# An absolute or protocol-relative URL: anything that is not on this site.
+_REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*["']?([^"')\s]+)|@import\s+["']([^"']+)""", re.IGNORECASE)
+# In JavaScript: a remote URL assigned to ``src`` or to a ``.href`` property, put in a <link> or
+# <script> tag or a CSS url(), or imported. An ``<a href=...>`` inside a string (MathJax's menu
+# links to mathjax.org) loads nothing and does not match.
+_JS_URL = re.compile(
+    r"""(?:\bsrc\s*=\s*|\.href\s*=\s*|<link\b[^>]*?\bhref\s*=\s*|\burl\(\s*"""
+    r"""|\bimport\s*\(\s*|\bimport\b[^;"'`]*?\bfrom\s*|\bimportScripts\(\s*)"""
+    r"""\\?["'`]((?:https?:)?//[^"'`\\\s]+)""",
+    re.IGNORECASE,
 )
+# <link rel=...> values that make the browser fetch (or connect to) the href.
+_FETCHING_RELS = {
+    "stylesheet",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "mask-icon",
+    "manifest",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+}
+_SRC_ATTRS = {"src", "data", "poster", "background"}
+
+
+class _ResourceFinder(HTMLParser):
+    """Collect (line, url) of loaded resources in one HTML document."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+        self._in: str | None = None
+
+    def _add(self, url: str) -> None:
+        if _REMOTE.match(url):
+            self.found.append((self.getpos()[0], url.strip()))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        for name in _SRC_ATTRS & values.keys():
+            self._add(values[name])
+        for name in ("srcset", "imagesrcset"):
+            for candidate in values.get(name, "").split(","):
+                if candidate.strip():
+                    self._add(candidate.split()[0])
+        if tag == "link" and set(values.get("rel", "").lower().split()) & _FETCHING_RELS:
+            self._add(values.get("href", ""))
+        if "style" in values:
+            self._css(values["style"])
+        self._in = tag if tag in ("style", "script") else None
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "style":
+            self._css(data)
+        elif self._in == "script":
+            line = self.getpos()[0]
+            self.found += [(line, url) for url in scan_js(data)]
+
+    def _css(self, text: str) -> None:
+        line = self.getpos()[0]
+        self.found += [(line, url) for url in scan_css(text)]
+
+
+def scan_css(text: str) -> list[str]:
+    """Remote URLs in CSS ``url(...)`` and ``@import``."""
+    urls = (a or b for a, b in _CSS_URL.findall(text))
+    return [url for url in urls if _REMOTE.match(url)]
+
+
+def scan_js(text: str) -> list[str]:
+    """Remote URLs assigned to ``src``/``href``, in ``url(...)``, or imported, in JavaScript."""
+    return _JS_URL.findall(text)
+
+
+def check_offline(html_dir: str | Path) -> list[str]:
+    """Return ``"path:line: url"`` for every resource under ``html_dir`` loaded from another host.
+
+    Parameters
+    ----------
+    html_dir : str or Path
+        A built HTML site, e.g. ``docs/_build/html``.
+
+    Returns
+    -------
+    list of str
+        Empty when the site loads nothing from elsewhere. Links (``<a href>``) are not counted.
+    """
+    root = Path(html_dir)
+    problems = []
+    for path in sorted(root.rglob("*")):
+        suffix = path.suffix.lower()
+        if suffix not in (".html", ".css", ".js") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if suffix == ".html":
+            finder = _ResourceFinder()
+            finder.feed(text)
+            finder.close()
+            found = finder.found
+        else:
+            scan = scan_css if suffix == ".css" else scan_js
+            found = [(text.count("\n", 0, text.find(url)) + 1, url) for url in scan(text)]
+        rel = path.relative_to(root).as_posix()
+        problems += [f"{rel}:{line}: {url}" for line, url in found]
+    return problems
 
 
 def write_site(root: Path, files: dict[str, str]) -> Path:
@@ -104,82 +209,11 @@ def test_links_and_local_resources_are_fine(tmp_path: Path) -> None:
     assert check_offline(site) == []
 
 
-def test_raw_html_blocks_are_stripped() -> None:
-    rst = textwrap.dedent("""\
-        Computation times
-        =================
-
-        .. container::
-
-          .. raw:: html
-
-            <script src="https://code.jquery.com/jquery-3.7.0.js"></script>
-            <script>
-            $(document).ready(function () {});
-            </script>
-
-          .. list-table::
-           :header-rows: 1
-
-           * - Example
-             - Time
-    """)
-    stripped = strip_raw_html(rst)
-    assert "raw::" not in stripped
-    assert "jquery" not in stripped
-    assert "  .. list-table::\n   :header-rows: 1\n\n   * - Example\n" in stripped
-    assert stripped.startswith("Computation times\n=================\n\n.. container::\n")
-
-
-@pytest.mark.skipif(not DOCS_DEPS, reason="needs the docs dependencies (run by `nox -s docs`)")
-def test_small_real_build_is_self_contained(tmp_path: Path) -> None:
-    """Math (MathJax and its fonts) and sphinx-gallery's timing page, built for real."""
-    docs = tmp_path / "docs"
-    write_site(
-        tmp_path,
-        {
-            "docs/conf.py": f"""\
-                import sys
-                sys.path.insert(0, {str(EXT)!r})
-                from gradlab_offline import mathjax_static_dir
-                extensions = ["myst_nb", "sphinx_gallery.gen_gallery", "gradlab_offline"]
-                html_static_path = [str(mathjax_static_dir())]
-                exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
-                myst_enable_extensions = ["dollarmath"]
-                mathjax_path = "mathjax/tex-chtml.js"
-                html_theme = "pydata_sphinx_theme"
-                sphinx_gallery_conf = {{"examples_dirs": "../examples",
-                                        "gallery_dirs": "auto_examples", "image_scrapers": ()}}
-            """,
-            "docs/index.md": """\
-                # Math
-
-                The sigmoid $\\sigma(z) = 1 / (1 + e^{-z})$ has $\\sigma'(0) = 1/4$.
-
-                ```{toctree}
-                auto_examples/index
-                ```
-            """,
-            "examples/README.rst": "Gallery\n=======\n",
-            "examples/plot_nothing.py": '"""\nNothing\n=======\n\nPrints.\n"""\n\nprint(1)\n',
-        },
-    )
-    out = docs / "_build" / "html"
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-         str(docs), str(out)],
-        capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
-        timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    page = (out / "index.html").read_text("utf-8")
-    assert re.search(r'<script [^>]*src="_static/mathjax/tex-chtml\.js[?"]', page)
-    assert (out / "_static" / "mathjax" / "tex-chtml.js").is_file()
-    assert list((out / "_static" / "mathjax" / "output" / "chtml" / "fonts").rglob("*.woff"))
-    assert (out / "sg_execution_times.html").is_file()
-    assert check_offline(out) == []
-
-
 @pytest.mark.skipif(not SITE.is_dir(), reason="the site is not built: run `nox -s docs`")
 def test_built_site_loads_nothing_from_other_hosts() -> None:
     assert check_offline(SITE) == []
+    assert (SITE / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert list((SITE / "_static" / "mathjax" / "output" / "chtml" / "fonts").rglob("*.woff"))
+    page = (SITE / "course" / "05_chain_rule.html").read_text(encoding="utf-8")
+    assert re.search(r'<script [^>]*src="../_static/mathjax/tex-chtml\.js[?"]', page)
+    assert not list(SITE.rglob("sg_execution_times.html"))  # no timing pages: no CDN tables

@@ -1,4 +1,5 @@
-"""The API reference lists every public module, and each object gets exactly one page."""
+"""The API reference lists every public module, each object gets exactly one page, and a
+re-exported name (``gradlab.Dense``) links to it."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 DOCS = Path(__file__).parents[1] / "docs"
 sys.path.insert(0, str(DOCS / "_ext"))
 
-from gradlab_reference import public_modules, reexports  # noqa: E402
+from gradlab_reference import home_of, public_modules, reexports  # noqa: E402
 
 
 def listed_modules() -> list[str]:
@@ -33,3 +36,36 @@ def test_reexported_names_point_to_their_defining_module() -> None:
     documented = set(public_modules("gradlab"))
     for name, home in homes.items():
         assert home in documented or home.rpartition(".")[0] in documented, (name, home)
+
+
+def test_a_reexported_name_and_its_members_map_to_their_home() -> None:
+    homes = {"gradlab.Dense": "gradlab.layers.Dense", "gradlab.optim": "gradlab.optim"}
+    assert home_of("gradlab.Dense", homes) == "gradlab.layers.Dense"
+    assert home_of("gradlab.Dense.forward", homes) == "gradlab.layers.Dense.forward"
+    assert home_of("gradlab.optim.SGD", homes) is None  # documented under that name
+    assert home_of("gradlab.Densely", homes) is None
+    assert home_of("numpy.ndarray", homes) is None
+
+
+SITE = DOCS / "_build" / "html"
+
+
+def links(page: Path) -> list[tuple[str, str]]:
+    """(text, href) of every link of a built page."""
+    found = re.findall(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', page.read_text("utf-8"), re.S)
+    return [(re.sub(r"<[^>]+>", "", text).strip(), href) for href, text in found]
+
+
+@pytest.mark.skipif(not SITE.is_dir(), reason="the site is not built: run `nox -s docs`")
+def test_built_pages_link_reexported_names_to_one_page() -> None:
+    dense = "reference/generated/gradlab.layers.Dense.html#gradlab.layers.Dense"
+    # {class}`gradlab.Dense` in a chapter links to the page of gradlab.layers.Dense
+    chapter = links(SITE / "course" / "01_learning.html")
+    assert ("gradlab.Dense", f"../{dense}") in chapter
+    # `from gradlab import mlp` in an example: the code links to gradlab.layers.mlp ...
+    example = links(SITE / "auto_examples" / "activations" / "plot_dead_relu.html")
+    mlp = "../../reference/generated/gradlab.layers.mlp.html#gradlab.layers.mlp"
+    assert any(href == mlp for _, href in example)
+    # ... and that page lists the example among those using it
+    api = links(SITE / "reference" / "generated" / "gradlab.layers.mlp.html")
+    assert any(h.endswith("auto_examples/activations/plot_dead_relu.html") for _, h in api)

@@ -1,30 +1,33 @@
 """Re-run executed pages and gallery examples when gradlab's source changes.
 
-Both executors cache on the text of the page or script alone: MyST-NB (``nb_execution_mode =
-"cache"``) keys jupyter-cache on the notebook's code cells, and sphinx-gallery skips an example
-whose ``.md5`` file matches the script. Edit ``src/gradlab/`` and neither notices, so the site
-would keep serving figures computed by the old code. This extension ties both caches to
-``gradlab_source_hash``, a config value ``conf.py`` sets with :func:`source_hash`:
+Why this exists: both executors decide what to run from the page or script alone. MyST-NB
+executes a text notebook when Sphinx reads it, and Sphinx re-reads a page only when the page
+(or a file it depends on) changed; sphinx-gallery skips an example whose ``.md5`` file matches
+the script. Edit ``src/gradlab/`` and neither notices, so the site would keep serving numbers
+and figures computed by the old code. No setting of Sphinx, MyST-NB or sphinx-gallery ties
+them to a library's source (sphinx-gallery's ``run_stale_examples`` re-runs every example on
+every build), so this extension does, with their public hooks:
 
-* every MyST text notebook gets a hidden ``remove-cell`` code cell carrying the hash, appended in
-  ``source-read``. jupyter-cache hashes code-cell sources, so a new hash is a cache miss (and
-  restoring the old source finds the old entry again);
-* ``env-get-outdated`` makes Sphinx re-read every page whose injected hash differs from the
-  current one, since an unchanged page would otherwise not be read at all;
-* before sphinx-gallery scans the examples (``builder-inited``), a changed hash deletes the
-  ``.md5`` files in each gallery directory, so every example runs again. The hash of the last
-  gallery run is kept in ``<gallery_dir>/.gradlab-source-hash``;
+* every MyST text notebook with code cells depends on each ``*.py`` file under
+  ``gradlab_source_dir`` (Sphinx's ``note_dependency``): change one and Sphinx re-reads the
+  page, and ``conf.py`` sets ``nb_execution_mode = "force"``, so reading it runs its cells;
+* before sphinx-gallery scans the examples (``builder-inited``), a changed
+  :func:`source_hash` deletes the ``.md5`` files in each gallery directory, so every example
+  runs again. The hash of the last gallery run is kept in ``<gallery_dir>/.gradlab-source-hash``;
 * a page with a ``minigallery`` (the API pages) depends on sphinx-gallery's
   ``backreferences_all.json``, so it is re-read when the examples that use an object change;
 * sphinx-gallery never deletes what it generated: the page of a deleted or renamed example
-  would stay, in no toctree, and fail the ``-W`` build. Those leftovers are removed first.
+  would stay, in no toctree, and fail the ``-W`` build. Those leftovers are removed first;
+* with ``"parallel"`` set, sphinx-gallery starts its worker processes even when every example
+  is up to date, which costs a rebuild with nothing to run a few seconds; then the build runs
+  without them (:func:`serial_when_nothing_runs`).
 
-The config value itself rebuilds nothing (``rebuild=""``); only the pages that need it are
-re-read.
+``tests/test_docs_cache.py`` builds a small project with real Sphinx to check all of it.
 """
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import re
 import shutil
@@ -32,16 +35,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from sphinx.application import Sphinx
-    from sphinx.environment import BuildEnvironment
 
 STAMP = ".gradlab-source-hash"
 """File name, inside each gallery directory, of the hash its examples last ran with."""
 
 _CODE_CELL = re.compile(r"^(`{3,}|~{3,})\s*\{code-cell\}", re.MULTILINE)
 _MINIGALLERY = re.compile(r"(\.\.\s+minigallery::|\{minigallery\})")
+
+
+def source_files(package_dir: str | Path) -> list[Path]:
+    """Every ``*.py`` file under a directory (``__pycache__`` aside), sorted."""
+    root = Path(package_dir)
+    files = sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+    if not files:
+        raise FileNotFoundError(f"no Python files under {root}")
+    return files
 
 
 def source_hash(package_dir: str | Path) -> str:
@@ -58,60 +67,38 @@ def source_hash(package_dir: str | Path) -> str:
         Hex digest; it changes when a file is edited, added, removed or renamed.
     """
     root = Path(package_dir)
-    files = sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
-    if not files:
-        raise FileNotFoundError(f"no Python files under {root}")
     digest = hashlib.sha256()
-    for path in files:
+    for path in source_files(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def hash_cell(source_hash: str) -> str:
-    """The hidden MyST code cell that puts ``source_hash`` into the notebook's cache key."""
-    return (
-        "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
-        f"# gradlab source hash {source_hash} (added by docs/_ext/gradlab_cache.py)\n```\n"
-    )
-
-
-def _hashes(env: BuildEnvironment) -> dict[str, str]:
-    """docname -> the source hash injected when the page was last read (kept in the pickle)."""
-    if not hasattr(env, "gradlab_source_hashes"):
-        env.gradlab_source_hashes = {}
-    return env.gradlab_source_hashes  # type: ignore[no-any-return]
-
-
-def inject_hash(app: Sphinx, docname: str, source: list[str]) -> None:
-    """``source-read``: append the hash cell to a MyST text notebook that has code cells."""
+def note_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
+    """``source-read``: an executed page depends on the library, an API page on the gallery."""
     from myst_nb.core.read import is_myst_markdown_notebook
 
-    current = app.config.gradlab_source_hash
     text = source[0]
-    if current and is_myst_markdown_notebook(text) and _CODE_CELL.search(text):
-        source[0] = text + hash_cell(current)
-        _hashes(app.env)[docname] = current
+    package_dir = app.config.gradlab_source_dir
+    if package_dir and is_myst_markdown_notebook(text) and _CODE_CELL.search(text):
+        for path in source_files(package_dir):
+            app.env.note_dependency(path)
     if _MINIGALLERY.search(text):
         gallery_conf = getattr(app.config, "sphinx_gallery_conf", None) or {}
         if backrefs_dir := gallery_conf.get("backreferences_dir"):
             app.env.note_dependency(Path(app.srcdir, backrefs_dir, "backreferences_all.json"))
 
 
-def outdated_pages(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> Iterable[str]:
-    """``env-get-outdated``: the executed pages read with another source hash."""
-    current = app.config.gradlab_source_hash
-    return [doc for doc, seen in _hashes(env).items() if seen != current and doc not in removed]
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
 
 
 def rerun_stale_gallery(app: Sphinx) -> None:
     """``builder-inited``, before sphinx-gallery: forget the example md5s after a source change."""
-    current = app.config.gradlab_source_hash
     gallery_conf = getattr(app.config, "sphinx_gallery_conf", None)
-    if not current or not gallery_conf:
+    if not app.config.gradlab_source_dir or not gallery_conf:
         return
+    current = source_hash(app.config.gradlab_source_dir)
     for gallery_dir in _as_list(gallery_conf["gallery_dirs"]):
         root = Path(app.srcdir, gallery_dir)
         stamp = root / STAMP
@@ -123,10 +110,6 @@ def rerun_stale_gallery(app: Sphinx) -> None:
             md5.unlink()
         root.mkdir(parents=True, exist_ok=True)
         stamp.write_text(current, encoding="utf-8")
-
-
-def _as_list(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
 
 
 def remove_deleted_examples(app: Sphinx) -> None:
@@ -153,22 +136,37 @@ def remove_deleted_examples(app: Sphinx) -> None:
                     leftover.unlink()
 
 
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _hashes(env).pop(docname, None)
+def serial_when_nothing_runs(app: Sphinx) -> None:
+    """``builder-inited``, before sphinx-gallery: no worker pool when no example will run.
 
+    sphinx-gallery copies each example into its gallery directory and runs it unless the copy
+    is the same and its ``.md5`` file current (``md5sum_is_current``): the same test here.
+    """
+    from sphinx_gallery.gen_rst import md5sum_is_current
 
-def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    theirs = _hashes(other)
-    _hashes(env).update({doc: theirs[doc] for doc in docnames if doc in theirs})
+    gallery_conf = getattr(app.config, "sphinx_gallery_conf", None)
+    if not gallery_conf or not gallery_conf.get("parallel"):
+        return
+    examples_dirs = _as_list(gallery_conf["examples_dirs"])
+    gallery_dirs = _as_list(gallery_conf["gallery_dirs"])
+    for examples_dir, gallery_dir in zip(examples_dirs, gallery_dirs, strict=True):
+        sources = Path(app.srcdir, examples_dir)
+        for source in sources.rglob("*.py"):
+            copy = Path(app.srcdir, gallery_dir, source.relative_to(sources))
+            if not (copy.is_file() and filecmp.cmp(source, copy, shallow=False)):
+                return
+            if not md5sum_is_current(copy, mode="t"):
+                return
+    gallery_conf["parallel"] = False
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("gradlab_source_hash", "", "", types=frozenset({str}))
-    app.connect("source-read", inject_hash)
-    app.connect("env-get-outdated", outdated_pages)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    # Where the library lives; "" turns the extension off. Rebuilds nothing by itself: only
+    # the pages that use the library are re-read when it changes.
+    app.add_config_value("gradlab_source_dir", "", "", types=frozenset({str}))
+    app.connect("source-read", note_dependencies)
     # sphinx-gallery generates (and runs) the examples at builder-inited, priority 500.
     app.connect("builder-inited", remove_deleted_examples, priority=400)
     app.connect("builder-inited", rerun_stale_gallery, priority=400)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("builder-inited", serial_when_nothing_runs, priority=450)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

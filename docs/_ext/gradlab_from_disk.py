@@ -4,7 +4,9 @@ Sphinx's search loads ``searchindex.js`` by a script tag, so it works from ``fil
 each result it then ``fetch``-es the result's page to show a summary, and browsers refuse
 ``fetch`` on ``file://`` URLs: every result logs a CORS error and an uncaught "Failed to fetch".
 This extension adds one inline script, after Sphinx's ``documentation_options.js``, that turns
-the summaries off when the page comes from disk. Served over HTTP nothing changes.
+the summaries off when the page comes from disk. Served over HTTP nothing changes. Why this
+exists: Sphinx's ``html_show_search_summary`` turns the summaries off for every reader, served
+or not; only a script that runs in the browser knows where the page came from.
 ``tests/browser/test_search.py`` searches both ways.
 """
 

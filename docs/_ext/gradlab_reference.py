@@ -2,11 +2,16 @@
 
 Each object gets one page, in the public module that defines it. A name a module re-exports
 (``gradlab.Dense`` is ``gradlab.layers.Dense``) is not documented twice: the module templates
-link it to that page (``conf.py`` passes :func:`reexports` to them), and, as a Sphinx
-extension, this module registers the re-exported names as aliases in the Python domain, so that
-``{py:class}`gradlab.Dense``` in a page and ``gradlab.Dense`` in a gallery example's code link to
-the one page. ``tests/test_docs_reference.py`` checks that ``reference/index.rst`` lists every
-module of :func:`public_modules`.
+link it to that page (``conf.py`` passes :func:`reexports` to them), and, as a Sphinx extension,
+this module resolves a cross-reference to a re-exported name (``{py:class}`gradlab.Dense``` in a
+page or a docstring) to the entry of its home, through Sphinx's public ``missing-reference``
+event. Why this exists: autosummary has no notion of a name documented elsewhere, and autodoc's
+``:canonical:`` aliases go the other way (from the defining module to a name documented where it
+is re-exported), so neither makes ``gradlab.Dense`` find ``gradlab.layers.Dense``. Gallery code
+needs none of this: sphinx-gallery's ``prefer_full_module`` (set in ``conf.py``) names each
+object by its defining module. ``tests/test_docs_reference.py`` checks that
+``reference/index.rst`` lists every module of :func:`public_modules` and that the built pages
+link the re-exported names.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import pkgutil
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.addnodes import pending_xref
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -62,16 +69,35 @@ def reexports(package: str) -> dict[str, str]:
     return homes
 
 
-def register_aliases(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: let each re-exported name resolve to its home's entry (as an alias)."""
-    objects = env.domains["py"].objects
-    for alias, home in app.config.api_reexports.items():
-        entry = objects.get(home)
-        if entry is not None and alias != home and alias not in objects:
-            objects[alias] = entry._replace(aliased=True)
+def home_of(target: str, homes: dict[str, str]) -> str | None:
+    """The documented name of ``target``, or None when no re-exported name starts it.
+
+    ``gradlab.Sequential.forward`` -> ``gradlab.layers.Sequential.forward``.
+    """
+    name = target
+    while name:
+        home = homes.get(name)
+        if home is not None and home != name:
+            return home + target[len(name) :]
+        name = name.rpartition(".")[0]
+    return None
+
+
+def resolve_reexport(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
+) -> nodes.reference | None:
+    """``missing-reference``: link a re-exported name to its home's entry."""
+    if node.get("refdomain") != "py":
+        return None
+    home = home_of(node["reftarget"], app.config.api_reexports)
+    if home is None:
+        return None
+    return env.domains["py"].resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], home, node, contnode
+    )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("api_reexports", {}, "env", types=frozenset({dict}))
-    app.connect("env-updated", register_aliases)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("missing-reference", resolve_reexport)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

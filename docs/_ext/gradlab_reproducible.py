@@ -16,9 +16,13 @@ every file. What would differ without this extension, and what it does about it:
   becomes ``<...>``. (sphinx-gallery writes its outputs into the generated ``.rst`` files
   themselves; ``conf.py`` keeps matplotlib's reprs out of them with ``ignore_repr_types``.)
 
-The rest is set in ``conf.py``: figures without matplotlib's version tag
-(``gradlab_gallery.matplotlib_png``), every example seeded (``reset_modules``), no per-example
-run times when ``SOURCE_DATE_EPOCH`` is set (``min_reported_time``). ``nox -s docs`` sets
+Why this exists: neither sphinx-gallery nor MyST-NB has a setting for either (sphinx-gallery
+writes its zips with ``zipfile.ZipFile.write``, which takes each file's modification time). The
+rest is set in ``conf.py`` with the libraries' own options: no timing pages
+(``write_computation_times``), no per-example run times when ``SOURCE_DATE_EPOCH`` is set
+(``min_reported_time``), no matplotlib reprs in the examples' output (``ignore_repr_types``).
+Figures come from sphinx-gallery's default matplotlib scraper: its PNGs carry matplotlib's
+version and nothing else that changes between builds. ``nox -s docs`` sets
 ``SOURCE_DATE_EPOCH`` to the time of the last commit.
 """
 

@@ -4,7 +4,9 @@ As a Sphinx extension, it replaces the line ``% terminology-glossary`` of a page
 ``{glossary}`` generated from the data file, each entry linkable by its English headword, its
 English aliases and its Korean term. :func:`rejected_variants` is the check
 ``tests/test_docs_terminology.py`` runs over the site's pages and examples. Nothing here imports
-Sphinx, so the test runs without it.
+Sphinx, so the test runs without it. Why this exists: Sphinx's ``glossary`` directive takes its
+entries from the page itself, and no extension builds one from a data file that also lists the
+spellings to refuse; one file keeps the glossary and the spelling check from disagreeing.
 """
 
 from __future__ import annotations

@@ -32,16 +32,7 @@ if not os.environ.get("GRADLAB_SITE_TESTS"):
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sitecheck import env_path, site_dir
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from sitecheck import CHROMIUM_ARGS, chromium_path, env_path, site_dir
 
 
 @pytest.fixture(scope="session")
@@ -95,12 +86,7 @@ def browser() -> Iterator[Any]:
     """Debian's headless Chromium, driven by Playwright (which downloads no browser)."""
     from playwright import sync_api
 
-    chromium = Path(os.environ.get("GRADLAB_CHROMIUM", "/usr/bin/chromium"))
-    if not chromium.is_file():
-        pytest.fail(
-            f"no Chromium at {chromium}: install it from the OS packages "
-            "(`apt-get install chromium` on Debian/Ubuntu) or set GRADLAB_CHROMIUM"
-        )
+    chromium = chromium_path()
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:

@@ -1,11 +1,15 @@
 """Helpers of the site tests: the pages of a built site, its links, and one browser visit.
 
-Nothing here starts a browser; the Playwright objects come from the tests' fixtures.
+Nothing here starts a browser; the Playwright objects come from the tests' fixtures. The
+noxfile imports this module too (for :func:`sources_digest`), so it uses the standard library
+only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -24,6 +28,43 @@ def env_path(variable: str, default: str) -> Path:
 def site_dir() -> Path:
     """The built HTML site: ``GRADLAB_SITE``, by default ``docs/_build/html``."""
     return env_path("GRADLAB_SITE", "docs/_build/html")
+
+
+# -- the sources of a site build ----------------------------------------------------------------
+
+CLEAN_BUILD = "docs/_build/clean-build.json"
+"""Written by ``nox -s docs`` after a build from clean: the sources' digest, options, env."""
+
+
+def source_files(root: Path) -> list[str]:
+    """The files a fresh clone of ``root`` would have, plus new files git would add (sorted).
+
+    Outside a git checkout: every file, less what a build generates and hidden folders.
+    """
+    if (root / ".git").exists():
+        result = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root, capture_output=True, check=True, timeout=60,
+        )  # fmt: skip
+        names = {name for name in result.stdout.decode().split("\0") if name}
+    else:
+        skip = {"_build", "auto_examples", "generated", "__pycache__"}
+        names = {
+            path.relative_to(root).as_posix()
+            for path in root.rglob("*")
+            if path.is_file()
+            and not skip & set(path.relative_to(root).parts)
+            and not any(part.startswith(".") for part in path.relative_to(root).parts)
+        }
+    return sorted(name for name in names if (root / name).is_file())  # not deleted in the tree
+
+
+def sources_digest(root: Path, names: list[str]) -> str:
+    """SHA-256 over the names and contents of the files ``names`` under ``root``."""
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 # Folders of a built site that hold no pages (pydata-sphinx-theme puts a template fragment,
@@ -112,6 +153,28 @@ def check_links(site: Path) -> LinkReport:
 
 # -- one page in the browser ------------------------------------------------------------------
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> Path:
+    """The OS's Chromium (``GRADLAB_CHROMIUM``, default ``/usr/bin/chromium``); fail if absent."""
+    import pytest
+
+    chromium = Path(os.environ.get("GRADLAB_CHROMIUM", "/usr/bin/chromium"))
+    if not chromium.is_file():
+        pytest.fail(
+            f"no Chromium at {chromium}: install it from the OS packages "
+            "(`apt-get install chromium` on Debian/Ubuntu) or set GRADLAB_CHROMIUM"
+        )
+    return chromium
+
 
 @dataclass
 class Visit:
@@ -152,27 +215,65 @@ class Tab:
         """Load ``url`` in a new page (until its ``load`` event); watch what goes wrong."""
         visit = self.visit = Visit(url)
         page = self.context.new_page()
-
-        def on_console(message: Any) -> None:
-            if message.type == "error":
-                location = message.location or {}
-                where = f" ({location.get('url', '')}:{location.get('lineNumber', '')})"
-                visit.console_errors.append(message.text + (where if location else ""))
-
-        def on_failed(request: Any) -> None:
-            if request.url not in visit.external_requests:
-                visit.failed_requests.append(f"{request.url}: {request.failure}")
-
-        def on_response(response: Any) -> None:
-            if response.status >= 400:
-                visit.failed_requests.append(f"{response.url}: HTTP {response.status}")
-
-        page.on("console", on_console)
-        page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught {error}"))
-        page.on("requestfailed", on_failed)
-        page.on("response", on_response)
+        _watch(page, visit)
         page.goto(url, wait_until="load")
         return page, visit
+
+
+class AsyncTab:
+    """:class:`Tab` for Playwright's async API: one page at a time in its own context.
+
+    The site walk opens several of these at once, one per browser context, so that Chromium
+    loads and renders several pages while Python waits for any of them.
+    """
+
+    def __init__(self, context: Any, is_local: Callable[[str], bool]) -> None:
+        self.context = context
+        self.is_local = is_local
+        self.visit: Visit | None = None
+
+    async def start(self) -> None:
+        await self.context.route("**/*", self._route)
+
+    async def _route(self, route: Any) -> None:
+        url = route.request.url
+        if self.is_local(url):
+            await route.continue_()
+            return
+        if self.visit is not None:
+            self.visit.external_requests.append(url)
+        await route.abort("blockedbyclient")
+
+    async def open(self, url: str) -> tuple[Any, Visit]:
+        """Load ``url`` in a new page (until its ``load`` event); watch what goes wrong."""
+        visit = self.visit = Visit(url)
+        page = await self.context.new_page()
+        _watch(page, visit)
+        await page.goto(url, wait_until="load")
+        return page, visit
+
+
+def _watch(page: Any, visit: Visit) -> None:
+    """Record a page's console errors, uncaught errors and failed requests in ``visit``."""
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            location = message.location or {}
+            where = f" ({location.get('url', '')}:{location.get('lineNumber', '')})"
+            visit.console_errors.append(message.text + (where if location else ""))
+
+    def on_failed(request: Any) -> None:
+        if request.url not in visit.external_requests:
+            visit.failed_requests.append(f"{request.url}: {request.failure}")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            visit.failed_requests.append(f"{response.url}: HTTP {response.status}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught {error}"))
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
 
 
 def is_local_to(origin: str) -> Callable[[str], bool]:

@@ -1,6 +1,8 @@
 """Every page of the built site, served on 127.0.0.1 and opened in headless Chromium.
 
-Each page must load without console errors, failed requests or any request to another host;
+The walk opens :data:`WALKERS` pages at once, each in a browser context of its own (Playwright's
+async API, in a thread of its own), and each page's test then reads what its visit found. Each
+page must load without console errors, failed requests or any request to another host;
 every image must load; every math expression must be rendered by MathJax, with no raw TeX left
 in the text. On pages with figures the browser then switches to a dark colour scheme, which the
 theme follows: each figure must sit on a light card, with no CSS filter dimming or inverting
@@ -10,18 +12,22 @@ it. A few key pages are saved as screenshots (desktop and phone, light and dark)
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from sitecheck import (
+    CHROMIUM_ARGS,
     FIGURE_STYLES,
     FIGURES,
     HAS_GLYPHS,
     RENDER_CHECK,
+    AsyncTab,
     Tab,
+    chromium_path,
     figure_problems,
     is_local_to,
     site_dir,
@@ -40,9 +46,10 @@ KEY_PAGES = {
 }
 
 DARK = "document.documentElement.dataset.theme === 'dark'"
-
-# What the walk saw, for the summary test at the end of this module.
-SEEN: dict[str, dict[str, Any]] = {}
+WALKERS = 2  # pages open at once: Chromium renders one while another loads or typesets
+# Playwright's limits are per page (30 s to load, by default); with WALKERS pages sharing the
+# cores each may take that many times longer, so the walk allows that much more.
+WALK_TIMEOUT_MS = 30_000 * WALKERS
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -70,41 +77,105 @@ def render_problems(result: dict[str, Any]) -> list[str]:
     return problems
 
 
-def test_page(page_path: str, server: str, light: Tab) -> None:
-    page, visit = light.open(server + page_path)
+async def visit_page(tab: AsyncTab, url: str) -> dict[str, Any]:
+    """Open one page: what went wrong loading it, what it rendered, its figures in dark mode."""
+    from playwright.async_api import Error as PlaywrightError
+
+    page, visit = await tab.open(url)
     dark: list[str] = []
     try:
-        result = page.evaluate(RENDER_CHECK)
-        figures = page.locator(FIGURES).count()
+        result = await page.evaluate(RENDER_CHECK)
+        figures = await page.locator(FIGURES).count()
         if figures:
             # The reader's system switches to dark: the theme follows it ("auto" mode).
-            page.emulate_media(color_scheme="dark")
+            await page.emulate_media(color_scheme="dark")
             try:
-                page.wait_for_function(DARK, timeout=10_000)
+                await page.wait_for_function(DARK, timeout=10_000 * WALKERS)
             except PlaywrightError:
                 dark = ["the theme did not switch to dark with the system's colour scheme"]
             else:
-                dark = figure_problems(page.evaluate(FIGURE_STYLES, FIGURES))
+                dark = figure_problems(await page.evaluate(FIGURE_STYLES, FIGURES))
     finally:
-        page.close()
-    problems = visit.problems() + render_problems(result)
+        await page.close()
+    return {"visit": visit.problems(), "render": result, "figures": figures, "dark": dark}
+
+
+async def walk_pages(origin: str, pages: list[str], seen: dict[str, dict[str, Any]]) -> None:
+    """Visit ``pages`` of the site at ``origin``, :data:`WALKERS` at a time, into ``seen``."""
+    from playwright.async_api import async_playwright
+
+    todo = list(reversed(pages))
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS
+        )
+
+        async def walker() -> None:
+            context = await browser.new_context(viewport=DESKTOP, color_scheme="light")
+            context.set_default_timeout(WALK_TIMEOUT_MS)
+            tab = AsyncTab(context, is_local_to(origin))
+            await tab.start()
+            while todo:
+                page_path = todo.pop()
+                try:
+                    seen[page_path] = await visit_page(tab, origin + page_path)
+                except Exception as error:  # a timeout on one page: its test reports it
+                    seen[page_path] = {"error": f"{type(error).__name__}: {error}"}
+            await context.close()
+
+        try:
+            await asyncio.gather(*(walker() for _ in range(WALKERS)))
+        finally:
+            await browser.close()
+
+
+@pytest.fixture(scope="module")
+def walk(request: pytest.FixtureRequest, server: str) -> dict[str, dict[str, Any]]:
+    """What visiting each selected page found, the pages visited :data:`WALKERS` at a time."""
+    selected = [
+        item.callspec.params["page_path"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_page" and hasattr(item, "callspec")
+    ]
+    seen: dict[str, dict[str, Any]] = {}
+    failure: list[BaseException] = []
+
+    def run() -> None:  # the async API in a thread of its own, away from the sync API's loop
+        try:
+            asyncio.run(walk_pages(server, selected, seen))
+        except BaseException as error:
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="site-walk")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return seen
+
+
+def test_page(page_path: str, walk: dict[str, dict[str, Any]]) -> None:
+    found = walk[page_path]
+    assert "error" not in found, f"{page_path}: {found.get('error')}"
+    result = found["render"]
+    problems = found["visit"] + render_problems(result)
     if result["theme"] != "light":
         problems.append(f"light mode requested, data-theme is {result['theme']!r}")
-    problems += [f"dark mode: {problem}" for problem in dark]
-    SEEN[page_path] = {**result, "figures": figures}
+    problems += [f"dark mode: {problem}" for problem in found["dark"]]
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
 
 
-def test_the_walk_covered_the_site(site: Path) -> None:
+def test_the_walk_covered_the_site(site: Path, walk: dict[str, dict[str, Any]]) -> None:
     """The walk saw every page, and the checks had something to check."""
     pages = site_pages(site)
-    if set(SEEN) != set(pages):
+    if set(walk) != set(pages):
         pytest.skip("not every page was walked in this run (selected with -k?)")
     for must in ("index.html", "search.html", "genindex.html", *KEY_PAGES.values()):
         assert must in pages, f"{must} is missing from the site"
-    assert sum(r["containers"] for r in SEEN.values()) > 0, "no page rendered any math"
-    assert sum(r["images"] for r in SEEN.values()) > 0, "no page showed any image"
-    assert sum(r["figures"] for r in SEEN.values()) > 0, "no page had a figure"
+    seen = [found for found in walk.values() if "error" not in found]
+    assert sum(found["render"]["containers"] for found in seen) > 0, "no page rendered any math"
+    assert sum(found["render"]["images"] for found in seen) > 0, "no page showed any image"
+    assert sum(found["figures"] for found in seen) > 0, "no page had a figure"
 
 
 def test_korean_text_has_a_font(server: str, light: Tab) -> None:

@@ -1,16 +1,19 @@
 """Two clean builds of the site from the same sources are byte-identical (``nox -s repro``).
 
-The sources (what git tracks, plus new files it does not ignore) are copied twice into
-temporary directories, and each copy is built from scratch, both at once, with the same
-``SOURCE_DATE_EPOCH`` and ``-d`` outside the HTML. Every file of the two sites (pages, figures,
-downloads, search index, static files) must be identical; the test names those that differ and
-shows the first difference of each.
+The sources (what git tracks, plus new files it does not ignore) are copied into a temporary
+directory and built from scratch with the options and ``SOURCE_DATE_EPOCH`` of ``nox -s docs``
+and ``-d`` outside the HTML. The first build is ``nox -s docs``'s own when that one started
+from clean (a fresh clone) with the same sources, options and environment, as
+``docs/_build/clean-build.json`` records; otherwise a second copy is built from scratch, both
+at once. Every file of the two sites (pages, figures, downloads, search index, static files)
+must be identical; the test names those that differ and shows the first difference of each.
 """
 
 from __future__ import annotations
 
 import filecmp
 import io
+import json
 import os
 import re
 import shutil
@@ -20,39 +23,22 @@ import time
 import zipfile
 from pathlib import Path
 
-from sitecheck import ROOT
+from sitecheck import CLEAN_BUILD, ROOT, source_files, sources_digest
 
-# Generated at build time; a clean build starts without them.
-NOT_SOURCES = shutil.ignore_patterns(
-    "_build", "auto_examples", "generated", "sg_execution_times.rst", "__pycache__", ".*"
-)
+SITE_OPTIONS = ["-W", "--keep-going", "-j", "2"]  # as noxfile.py's SITE_OPTIONS
 BUILD_TIMEOUT = 1800  # seconds, per build; one takes one to three minutes on two cores
 
 
-def source_files(root: Path) -> list[str]:
-    """The files of the checkout a fresh clone would have, plus new files git would add."""
-    result = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=root, capture_output=True, check=True, timeout=60,
-    )  # fmt: skip
-    return [name for name in result.stdout.decode().split("\0") if name]
+def copy_sources(root: Path, names: list[str], target: Path) -> None:
+    """Copy the files ``names`` of ``root`` into ``target``."""
+    for name in names:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, target / name)
 
 
-def copy_sources(root: Path, target: Path) -> None:
-    """Copy the sources of ``root`` into ``target`` (git's view when it is a checkout)."""
-    if (root / ".git").exists() and shutil.which("git"):
-        for name in source_files(root):
-            source = root / name
-            if source.is_file():  # tracked but deleted in the work tree: skip
-                (target / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, target / name)
-    else:
-        shutil.copytree(root, target, ignore=NOT_SOURCES)
-
-
-def start_build(tree: Path, out: Path, log: Path) -> subprocess.Popen[bytes]:
-    """``sphinx-build`` of ``tree/docs`` into ``out``, as ``nox -s docs`` runs it."""
-    env = {
+def site_environment(tree: Path) -> dict[str, str]:
+    """The environment of a site build of the sources in ``tree``, as ``nox -s docs`` sets it."""
+    return {
         **os.environ,
         "PYTHONPATH": str(tree / "src"),  # this copy's gradlab, in Sphinx and in the kernels
         "OMP_NUM_THREADS": "1",
@@ -61,12 +47,32 @@ def start_build(tree: Path, out: Path, log: Path) -> subprocess.Popen[bytes]:
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600"),
     }
-    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html",
+
+
+def start_build(tree: Path, out: Path, log: Path) -> subprocess.Popen[bytes]:
+    """``sphinx-build`` of ``tree/docs`` into ``out``, as ``nox -s docs`` runs it."""
+    command = [sys.executable, "-m", "sphinx", *SITE_OPTIONS, "-b", "html",
                "-d", str(out.parent / "doctrees"), str(tree / "docs"), str(out)]  # fmt: skip
     with log.open("wb") as output:
         return subprocess.Popen(
-            command, cwd=tree, env=env, stdout=output, stderr=subprocess.STDOUT
+            command, cwd=tree, env=site_environment(tree), stdout=output, stderr=subprocess.STDOUT
         )
+
+
+def clean_docs_build(digest: str) -> Path | None:
+    """``nox -s docs``'s site, if it was built from clean from these sources, like ours."""
+    record_file = ROOT / CLEAN_BUILD
+    if not record_file.is_file():
+        return None
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    ours = site_environment(ROOT)
+    same = (
+        record.get("sources") == digest
+        and record.get("options") == SITE_OPTIONS
+        and all(record.get(k) == ours[k] for k in ("SOURCE_DATE_EPOCH", "OMP_NUM_THREADS"))
+    )
+    site = ROOT / "docs" / "_build" / "html"
+    return site if same and (site / "index.html").is_file() else None
 
 
 def all_files(site: Path) -> set[str]:
@@ -118,14 +124,16 @@ def compare_sites(a: Path, b: Path) -> list[str]:
 
 
 def test_two_clean_builds_are_identical(tmp_path: Path) -> None:
+    names = source_files(ROOT)
     first, second = tmp_path / "first", tmp_path / "second"
-    copy_sources(ROOT, first / "tree")
-    shutil.copytree(first / "tree", second / "tree")  # the same sources, even if ROOT changes
+    copy_sources(ROOT, names, second / "tree")
+    digest = sources_digest(second / "tree", names)  # what the new build reads
+    reference = clean_docs_build(digest)
+    runs = [second] if reference else [first, second]
+    if reference is None:
+        shutil.copytree(second / "tree", first / "tree")  # the same sources, even if ROOT changes
     started = time.monotonic()
-    builds = [
-        (run, start_build(run / "tree", run / "html", run / "build.log"))
-        for run in (first, second)
-    ]
+    builds = [(run, start_build(run / "tree", run / "html", run / "build.log")) for run in runs]
     failed = []
     for run, process in builds:
         try:
@@ -142,10 +150,11 @@ def test_two_clean_builds_are_identical(tmp_path: Path) -> None:
                 warnings[-20:] or log.splitlines()[-20:]))  # fmt: skip
     elapsed = time.monotonic() - started
 
-    site_a, site_b = first / "html", second / "html"
+    site_a, site_b = reference or first / "html", second / "html"
     problems = compare_sites(site_a, site_b) if site_a.is_dir() and site_b.is_dir() else []
     count = len(all_files(site_a)) if site_a.is_dir() else 0
-    print(f"two clean builds, side by side: {elapsed:.0f} s; {count} files compared")
+    how = "nox -s docs's clean build and one new" if reference else "two new, side by side"
+    print(f"clean builds compared ({how}): {elapsed:.0f} s; {count} files compared")
     report = failed + (
         [f"{len(problems)} of {count} files differ:", *problems] if problems else []
     )
