@@ -9,9 +9,10 @@ event. Why this exists: autosummary has no notion of a name documented elsewhere
 ``:canonical:`` aliases go the other way (from the defining module to a name documented where it
 is re-exported), so neither makes ``gradlab.Dense`` find ``gradlab.layers.Dense``. Gallery code
 needs none of this: sphinx-gallery's ``prefer_full_module`` (set in ``conf.py``) names each
-object by its defining module. ``tests/test_docs_reference.py`` checks that
-``reference/index.rst`` lists every module of :func:`public_modules` and that the built pages
-link the re-exported names.
+object used in code by its defining module; a name written in an example's text keeps its
+spelling, so the templates' ``minigallery`` lists the re-exported names too.
+``tests/test_docs_reference.py`` checks that ``reference/index.rst`` lists every module of
+:func:`public_modules` and that the built pages link the re-exported names.
 """
 
 from __future__ import annotations
