@@ -148,8 +148,10 @@ sphinx_gallery_conf = {
     "filename_pattern": r"/plot_",
     "backreferences_dir": "reference/generated/backreferences",
     "doc_module": ("gradlab",),
-    # Name each object by the module that defines it (gradlab.layers.Dense, not gradlab.Dense):
-    # the code links and the "Examples using" lists of the API pages then use one name.
+    # Name each object used in code by the module that defines it (gradlab.layers.Dense, not
+    # gradlab.Dense), in the code links and the "Examples using" lists. A name written in an
+    # example's text (:func:`gradlab.mlp`) keeps its spelling, so the API templates also list
+    # the examples of the re-exported names (the reexports map).
     "prefer_full_module": {r"^gradlab\."},
     # ("reference_url": {"gradlab": None} is deprecated and ignored by sphinx-gallery >= 0.20:
     #  links into this site's own API pages are resolved without it.)
