@@ -15,9 +15,17 @@ every file. What would differ without this extension, and what it does about it:
   outputs of MyST-NB pages (``doctree-read``), the address is dropped: ``<... at 0x7f3b...>``
   becomes ``<...>``. (sphinx-gallery writes its outputs into the generated ``.rst`` files
   themselves; ``conf.py`` keeps matplotlib's reprs out of them with ``ignore_repr_types``.)
+* The kernel sends a cell's printed text in chunks whose boundaries depend on timing (its output
+  thread flushes every 0.2 s, and ``print`` writes the text and its newline separately), and
+  MyST-NB 1.4's ``nb_merge_streams`` strips each chunk before joining them: a line split between
+  two chunks gained a blank line in one build and not in the next, and a blank line printed on
+  purpose at a chunk's end was lost. Before MyST-NB merges, the chunks of each stream are joined
+  exactly as printed (what nbclient's own ``coalesce_streams`` does; MyST-NB runs notebooks
+  through jupyter-cache, which does not pass that option on), so MyST-NB's merge sees one chunk.
 
-Why this exists: neither sphinx-gallery nor MyST-NB has a setting for either (sphinx-gallery
-writes its zips with ``zipfile.ZipFile.write``, which takes each file's modification time). The
+Why this exists: neither sphinx-gallery nor MyST-NB has a setting for any of these
+(sphinx-gallery writes its zips with ``zipfile.ZipFile.write``, which takes each file's
+modification time). The
 rest is set in ``conf.py`` with the libraries' own options: no timing pages
 (``write_computation_times``), no per-example run times when ``SOURCE_DATE_EPOCH`` is set
 (``min_reported_time``), no matplotlib reprs in the examples' output (``ignore_repr_types``).
@@ -28,6 +36,7 @@ version and nothing else that changes between builds. ``nox -s docs`` sets
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import os
@@ -121,7 +130,39 @@ def scrub_notebook_outputs(app: Sphinx, doctree: nodes.document) -> None:
                 block.rawsource = scrubbed
 
 
+def join_stream_chunks(outputs: list[Any]) -> list[Any]:
+    """Join the chunks of each stream (stdout, stderr) into its first, exactly as printed."""
+    joined: list[Any] = []
+    first: dict[str, Any] = {}
+    for output in outputs:
+        if output.get("output_type") != "stream":
+            joined.append(output)
+        elif output["name"] in first:
+            first[output["name"]]["text"] += output["text"]
+        else:
+            output = copy.copy(output)  # the executed notebook itself is left as it was
+            first[output["name"]] = output
+            joined.append(output)
+    return joined
+
+
+def exact_stream_merge() -> None:
+    """Make MyST-NB's ``nb_merge_streams`` see each stream as one chunk, joined exactly."""
+    from myst_nb.core import render
+
+    merge = render.coalesce_streams
+    if getattr(merge, "joins_chunks_first", False):
+        return
+
+    def coalesce_streams(outputs: list[Any]) -> list[Any]:
+        return merge(join_stream_chunks(outputs))
+
+    coalesce_streams.joins_chunks_first = True  # type: ignore[attr-defined]
+    render.coalesce_streams = coalesce_streams
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    exact_stream_merge()
     # sphinx-gallery generates the examples and their zips at builder-inited, priority 500.
     app.connect("builder-inited", remember_zips, priority=450)
     app.connect("builder-inited", normalize_zips, priority=600)

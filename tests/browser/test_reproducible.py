@@ -215,3 +215,40 @@ def test_notebook_outputs_lose_memory_addresses(tmp_path: Path) -> None:
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "[&lt;__main__.Layer&gt;, 31]" in page
     assert not re.search(r"at 0x[0-9a-f]{4,}", page)
+
+
+def test_printed_lines_survive_the_kernels_chunks(tmp_path: Path) -> None:
+    """A real MyST-NB build: text printed in several chunks is shown exactly as printed.
+
+    ``flush`` ends a chunk where the kernel's timing might: inside a line, and after a blank
+    line printed on purpose. MyST-NB's merge alone gives "first\\n\\nsecond" and loses the
+    blank line before "third".
+    """
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(EXT)!r})\n"
+        'extensions = ["myst_nb", "gradlab_reproducible"]\n'
+        'exclude_patterns = ["_build"]\nnb_execution_mode = "force"\nnb_merge_streams = True\n',
+        encoding="utf-8",
+    )
+    cell = (
+        "import sys\n"
+        'print("first", end="")\nsys.stdout.flush()\n'
+        'print("\\nsecond\\n")\nsys.stdout.flush()\n'
+        'print("third")\n'
+    )
+    (docs / "index.md").write_text(
+        "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n"
+        f"# Chunks\n\n```{{code-cell}} ipython3\n{cell}```\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "html"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(docs), str(out)],
+        capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "first\nsecond\n\nthird\n</pre>" in page, page[page.find("first") - 200 :][:400]
