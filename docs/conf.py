@@ -43,7 +43,13 @@ project = "gradlab"
 author = "the gradlab authors"
 copyright = f"%Y, {author}"  # Sphinx fills in the year (from SOURCE_DATE_EPOCH when set)
 release = version = gradlab.__version__
-language = "en"
+language = "en"  # the Korean edition: sphinx-build -D language=ko (noxfile.py builds both)
+
+# -- Translation (gettext; sphinx-intl keeps docs/locale/ko/LC_MESSAGES/*.po) -------------------
+locale_dirs = ["locale/"]
+gettext_compact = False  # one catalogue per page: course/07_backpropagation.po
+gettext_uuid = False
+gettext_location = False  # no source line numbers in the catalogues: no churn when lines move
 
 extensions = [
     "sphinx.ext.autodoc",

@@ -145,6 +145,13 @@ def test_roles_become_what_the_page_shows() -> None:
     assert warnings == []
 
 
+def test_glue_references_that_name_their_page_are_resolved_the_same() -> None:
+    ctx, warnings = snippet_context()
+    text = "{glue:text}`page.md::eta:.3f`, {glue:text}`page.md::n` and {glue:text}`eta:.3f`"
+    assert myst_inline(text, ctx) == "0.012, 42 and 0.012"
+    assert warnings == []
+
+
 def test_what_cannot_be_resolved_is_reported_and_written_as_its_name() -> None:
     ctx, warnings = snippet_context()
     assert myst_inline("{glue:text}`nope:.2f` {ref}`no-label` {cite:p}`nokey`", ctx) == (

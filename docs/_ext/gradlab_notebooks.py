@@ -166,7 +166,8 @@ def _split_title(content: str) -> tuple[str | None, str]:
 def _glue(name: str, content: str, ctx: Context) -> str:
     from myst_nb.core.variables import format_plain_text
 
-    key, fmt = content.strip(), ""
+    # "key" or, as the pages write it so that translated paragraphs keep it, "page.md::key"
+    key, fmt = content.strip().rpartition("::")[2], ""
     if name == "glue:text":  # key:format_spec, as MyST-NB splits it
         key, colon, fmt = key.rpartition(":")
         if not colon:
