@@ -1465,3 +1465,45 @@ def test_parameter_survives_copy_and_pickle_and_accumulates_in_place():
         assert q.value is not p.value
         with pytest.raises(ValueError, match=r"grad of Parameter\('w'.* got shape \(2,\)"):
             q.grad = np.zeros(2)  # the copy checks its assignments too
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+        lambda ps: Adagrad(ps, lr=0.1),
+        lambda ps: RMSprop(ps, lr=0.01, momentum=0.5, centered=True),
+        lambda ps: Adadelta(ps, lr=1.0),
+        lambda ps: Adam(ps, lr=0.01, amsgrad=True),
+        lambda ps: AdamW(ps, lr=0.01),
+        lambda ps: NAdam(ps, lr=0.01),
+    ],
+)
+def test_optimizers_survive_pickle_and_deepcopy_mid_training(make):
+    """A copy taken after two steps takes the same third step as the original (state copied)."""
+    p = Parameter(np.array([1.0, -2.0, 3.0]))
+    opt = make([p])
+    for _ in range(2):
+        p.grad[...] = 2 * p.value
+        opt.step()
+    stepped = []
+    for clone in (pickle.loads(pickle.dumps(opt)), copy.deepcopy(opt)):
+        (q,) = clone.params
+        assert q is not p
+        q.grad[...] = 2 * q.value
+        clone.step()
+        stepped.append(q.value)
+    p.grad[...] = 2 * p.value
+    opt.step()
+    for value in stepped:
+        np.testing.assert_array_equal(value, p.value)
+    assert not np.array_equal(stepped[0], np.array([1.0, -2.0, 3.0]))
+
+
+def test_schedules_survive_pickle():
+    opt = SGD([Parameter(np.ones(2))], lr=1.0)
+    for sched in (StepLR(opt, step_size=2, gamma=0.5), ExponentialLR(opt, gamma=0.9)):
+        sched.step()
+        clone = pickle.loads(pickle.dumps(sched))
+        clone.step()
+        assert clone.get_last_lr() == pytest.approx([sched.get_last_lr()[0] * sched.gamma])

@@ -2,13 +2,11 @@ r"""Optimizers, learning-rate schedules and gradient clipping, following PyTorch
 
 Every optimizer is a pure **update rule** ``rule(grad, state, **hyperparameters) ->
 (direction, new_state)`` inside a thin shell, :class:`Optimizer`, which holds the parameters,
-their states and the learning rate :math:`\eta`, adds weight decay and applies
-:math:`w \leftarrow w - \eta d` in place. Variants are arguments: Nesterov momentum is
-:func:`momentum_rule` with ``nesterov=True``, NAdam is :func:`adam_rule` with
-``nesterov=True``, AdamW is :class:`Adam` with ``decoupled_weight_decay=True``. Names,
-defaults and arithmetic are PyTorch's (one parameter group, the single-tensor code path), so
-``torch.optim`` is the test oracle. Each class's Notes give its update; the lecture's forms and
-the algebra between them and PyTorch's are in :ref:`course-optimizers`.
+their states and the learning rate. Variants are arguments, not copies (NAdam is
+:func:`adam_rule` with ``nesterov=True``). Names, defaults and arithmetic are PyTorch's (one
+parameter group, the single-tensor code path), so ``torch.optim`` is the test oracle. Each
+class's Notes give its update; the lecture's forms and their algebra to PyTorch's are in
+:ref:`course-optimizers`.
 """
 
 from __future__ import annotations
@@ -17,8 +15,8 @@ import inspect
 import math
 import numbers
 from collections.abc import Callable, Iterable
-from functools import partial
-from typing import Any, Generic, NamedTuple, TypeVar
+from functools import partial, wraps
+from typing import Any, Generic, NamedTuple, TypeVar, cast
 
 import numpy as np
 
@@ -42,24 +40,58 @@ __all__ = [
 ]  # fmt: skip
 
 S = TypeVar("S")
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 Rule = Callable[[FloatArray, S], tuple[FloatArray, S]]
 
-# -- Argument checks -------------------------------------------------------------------------
 
-
-def _check_betas(betas: Any) -> tuple[float, float]:
+# -- Argument checks, written once ----------------------------------------------------------
+def _check_betas(betas: Any, name: str) -> tuple[float, float]:
     if not isinstance(betas, tuple | list) or len(betas) != 2:
-        raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    return (check_unit_interval(betas[0], "betas[0]"), check_unit_interval(betas[1], "betas[1]"))
+        raise TypeError(f"{name} must be a pair (beta1, beta2), got {betas!r}")
+    return check_unit_interval(betas[0], f"{name}[0]"), check_unit_interval(betas[1], f"{name}[1]")
 
 
-def _check_norm_type(value: Any) -> float:
-    if isinstance(value, float | np.floating) and value == math.inf:
-        return math.inf
-    p = check_real(value, "norm_type")
-    if p <= 0:
-        raise ValueError(f"norm_type must be > 0 or inf, got {p}")
-    return p
+# the check of every hyperparameter of the rules, by name
+_CHECKS: dict[str, Callable[[Any, str], Any]] = {
+    "momentum": check_nonnegative, "dampening": check_nonnegative, "nesterov": check_bool,
+    "lr_decay": check_nonnegative, "eps": check_nonnegative, "alpha": check_unit_interval,
+    "centered": check_bool, "rho": check_unit_interval, "betas": _check_betas,
+    "amsgrad": check_bool, "momentum_decay": check_nonnegative,
+}  # fmt: skip
+
+
+def _hyperparameters(**hyper: Any) -> dict[str, Any]:
+    """``hyper`` with every value checked (an unknown name is left for the rule to refuse)."""
+    hyper = {k: _CHECKS[k](v, k) if k in _CHECKS else v for k, v in hyper.items()}
+    mu, tau = hyper.get("momentum"), hyper.get("dampening", 0.0)
+    if hyper.get("nesterov") and mu is not None and (mu == 0.0 or tau != 0.0):
+        raise ValueError(
+            "nesterov=True requires momentum > 0 and dampening = 0, "
+            f"got momentum={mu}, dampening={tau}"
+        )
+    return hyper
+
+
+def _check_rule_input(grad: Any, state: Any, state_type: type[Any]) -> FloatArray:
+    """``grad`` as an array, after checking ``state`` against it."""
+    grad = _real_array(grad, "grad", allow_nonfinite=True)
+    if not isinstance(state, state_type):
+        raise TypeError(f"state must be a {state_type.__name__}, got {type(state).__name__}")
+    for field, v in zip(state._fields, state, strict=True):
+        if field == "step":
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
+                raise TypeError(f"state.step must be an int >= 0, got {v!r}")
+        elif field == "mu_product":
+            check_real(v, "state.mu_product")
+        elif v is None and field in state_type._field_defaults:
+            continue
+        elif not isinstance(v, np.ndarray) or v.dtype.kind != "f" or v.shape != grad.shape:
+            got = f"shape {v.shape}" if isinstance(v, np.ndarray) else type(v).__name__
+            raise ValueError(
+                f"state.{field} must be a float array of shape {grad.shape}, got {got}"
+            )
+    return grad
 
 
 def _check_params(params: Any, owner: str, *, allow_empty: bool = False) -> list[Parameter]:
@@ -82,452 +114,44 @@ def _check_params(params: Any, owner: str, *, allow_empty: bool = False) -> list
     return items
 
 
-def _check_rule_input(grad: Any, state: Any, state_type: type[Any]) -> FloatArray:
-    """``grad`` as an array, after checking ``state`` against it (for the public rules)."""
-    grad = _real_array(grad, "grad", allow_nonfinite=True)
-    if not isinstance(state, state_type):
-        raise TypeError(f"state must be a {state_type.__name__}, got {type(state).__name__}")
-    for field, v in zip(state._fields, state, strict=True):
-        if field == "step":
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
-                raise TypeError(f"state.step must be an int >= 0, got {v!r}")
-        elif field == "mu_product":
-            check_real(v, "state.mu_product")
-        elif v is None and field in state_type._field_defaults:
-            continue
-        elif not isinstance(v, np.ndarray) or v.dtype.kind != "f" or v.shape != grad.shape:
-            got = f"shape {v.shape}" if isinstance(v, np.ndarray) else type(v).__name__
-            raise ValueError(
-                f"state.{field} must be a float array of shape {grad.shape}, got {got}"
-            )
-    return grad
+def _public_rule(state_type: type[Any]) -> Callable[[F], F]:
+    """Make the decorated rule check ``grad``, ``state`` and its hyperparameters on each call.
+
+    The optimizers check their hyperparameters once and call the bare rule (see :func:`_bind`).
+    """
+
+    def decorate(rule: F) -> F:
+        @wraps(rule)
+        def checked(grad: Any, state: Any, **hyper: Any) -> Any:
+            grad = _check_rule_input(grad, state, state_type)
+            return rule(grad, state, **_hyperparameters(**hyper))
+
+        return cast(F, checked)
+
+    return decorate
 
 
-def _document_fields(state: type[Any]) -> None:
-    """Give each field of a state NamedTuple its line of the class's Parameters section."""
+def _bare(rule: Any, grad: FloatArray, state: Any, **hyper: Any) -> Any:
+    """Call a public rule without its checks (through its name, so that optimizers pickle)."""
+    return rule.__wrapped__(grad, state, **hyper)
+
+
+def _bind(rule: Callable[..., Any], **hyper: Any) -> partial[Any]:
+    """``rule`` for an optimizer: ``hyper`` checked once and bound, no per-call checks."""
+    return partial(_bare, rule, **_hyperparameters(**hyper))
+
+
+def _documented(state: type[T]) -> type[T]:
+    """Give each field of a state NamedTuple its entry of the class's Parameters section."""
     entries = inspect.cleandoc(state.__doc__ or "").split("----------\n", 1)[1].splitlines()
     for head, doc in zip(entries[::2], entries[1::2], strict=True):
         getattr(state, head.split(" : ")[0]).__doc__ = doc.strip()
+    return state
 
 
-# -- Update rules: pure (grad, state, hyperparameters) -> (direction, new_state) ---------------
-# The public rules check their arguments; the optimizers bind the private ones to the
-# hyperparameters they checked once.
-
-
-class MomentumState(NamedTuple):
-    """State of :func:`momentum_rule`.
-
-    Parameters
-    ----------
-    momentum_buffer : ndarray or None, default None
-        The buffer :math:`b_t`, ``None`` before the first step and when ``momentum=0``.
-    """
-
-    momentum_buffer: FloatArray | None = None
-
-
-_document_fields(MomentumState)
-
-
-def _momentum_hyper(momentum: Any, dampening: Any, nesterov: Any) -> dict[str, Any]:
-    mu, tau = check_nonnegative(momentum, "momentum"), check_nonnegative(dampening, "dampening")
-    if check_bool(nesterov, "nesterov") and (mu == 0.0 or tau != 0.0):
-        raise ValueError(
-            "nesterov=True requires momentum > 0 and dampening = 0, "
-            f"got momentum={mu}, dampening={tau}"
-        )
-    return {"momentum": mu, "dampening": tau, "nesterov": bool(nesterov)}
-
-
-def _momentum(
-    grad: FloatArray, state: MomentumState, *, momentum: float, dampening: float, nesterov: bool
-) -> tuple[FloatArray, MomentumState]:
-    if momentum == 0.0:
-        return grad, state
-    buf = state.momentum_buffer
-    # copy: the buffer must not alias Parameter.grad, which zero_grad() clears in place
-    buf = grad.copy() if buf is None else momentum * buf + (1.0 - dampening) * grad
-    return (grad + momentum * buf if nesterov else buf), MomentumState(buf)
-
-
-def momentum_rule(
-    grad: FloatArray,
-    state: MomentumState,
-    *,
-    momentum: float,
-    dampening: float = 0.0,
-    nesterov: bool = False,
-) -> tuple[FloatArray, MomentumState]:
-    r"""The direction of :class:`SGD`, whose Notes give the math.
-
-    Parameters
-    ----------
-    grad : array_like
-        :math:`g_t`, weight decay included.
-    state : MomentumState
-        The state after step :math:`t - 1`.
-    momentum, dampening : float
-        :math:`\mu \ge 0` (``0``: plain gradient descent, ``d = g``) and :math:`\tau \ge 0`.
-    nesterov : bool, default False
-        The Nesterov direction.
-
-    Returns
-    -------
-    direction : ndarray
-        :math:`d_t`; the optimizer applies :math:`w \leftarrow w - \eta d_t`.
-    state : MomentumState
-        The state after step :math:`t`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from gradlab.optim import MomentumState, momentum_rule
-    >>> d, s = momentum_rule(np.array([1.0]), MomentumState(), momentum=0.9)
-    >>> momentum_rule(np.array([1.0]), s, momentum=0.9)
-    (array([1.9]), MomentumState(momentum_buffer=array([1.9])))
-    """
-    grad = _check_rule_input(grad, state, MomentumState)
-    return _momentum(grad, state, **_momentum_hyper(momentum, dampening, nesterov))
-
-
-class AdagradState(NamedTuple):
-    """State of :func:`adagrad_rule`.
-
-    Parameters
-    ----------
-    step : int
-        The number of steps taken, :math:`t`.
-    sum : ndarray
-        The sum of squared gradients :math:`G_t`.
-    """
-
-    step: int
-    sum: FloatArray
-
-
-_document_fields(AdagradState)
-
-
-def _adagrad(
-    grad: FloatArray, state: AdagradState, *, lr_decay: float, eps: float
-) -> tuple[FloatArray, AdagradState]:
-    step = state.step + 1
-    total = state.sum + grad * grad
-    return grad / (np.sqrt(total) + eps) / (1.0 + (step - 1) * lr_decay), AdagradState(step, total)
-
-
-def adagrad_rule(
-    grad: FloatArray, state: AdagradState, *, lr_decay: float, eps: float
-) -> tuple[FloatArray, AdagradState]:
-    r"""The direction of :class:`Adagrad`, whose Notes give the math.
-
-    Parameters
-    ----------
-    grad : array_like
-        :math:`g_t`, weight decay included.
-    state : AdagradState
-        The state after step :math:`t - 1`.
-    lr_decay, eps : float
-        :math:`\kappa \ge 0` and :math:`\epsilon \ge 0`.
-
-    Returns
-    -------
-    direction : ndarray
-        :math:`d_t`; the optimizer applies :math:`w \leftarrow w - \eta d_t`.
-    state : AdagradState
-        The state after step :math:`t`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from gradlab.optim import AdagradState, adagrad_rule
-    >>> adagrad_rule(np.array([3.0]), AdagradState(0, np.zeros(1)), lr_decay=0.0, eps=0.0)
-    (array([1.]), AdagradState(step=1, sum=array([9.])))
-    """
-    grad = _check_rule_input(grad, state, AdagradState)
-    lr_decay, eps = check_nonnegative(lr_decay, "lr_decay"), check_nonnegative(eps, "eps")
-    return _adagrad(grad, state, lr_decay=lr_decay, eps=eps)
-
-
-class RMSpropState(NamedTuple):
-    r"""State of :func:`rmsprop_rule`.
-
-    Parameters
-    ----------
-    square_avg : ndarray
-        The running mean of squared gradients :math:`v_t`.
-    grad_avg : ndarray or None, default None
-        The running mean of gradients :math:`\bar g_t` (``centered=True`` only).
-    momentum_buffer : ndarray or None, default None
-        The buffer :math:`b_t` (``momentum > 0`` only).
-    """
-
-    square_avg: FloatArray
-    grad_avg: FloatArray | None = None
-    momentum_buffer: FloatArray | None = None
-
-
-_document_fields(RMSpropState)
-
-
-def _rmsprop_hyper(alpha: Any, eps: Any, momentum: Any, centered: Any) -> dict[str, Any]:
-    return {
-        "alpha": check_unit_interval(alpha, "alpha"),
-        "eps": check_nonnegative(eps, "eps"),
-        "momentum": check_nonnegative(momentum, "momentum"),
-        "centered": check_bool(centered, "centered"),
-    }
-
-
-def _rmsprop(
-    grad: FloatArray,
-    state: RMSpropState,
-    *,
-    alpha: float,
-    eps: float,
-    momentum: float,
-    centered: bool,
-) -> tuple[FloatArray, RMSpropState]:
-    square_avg = alpha * state.square_avg + (1.0 - alpha) * grad * grad
-    grad_avg = None
-    if centered:
-        prev = state.grad_avg
-        # PyTorch's lerp form of alpha * prev + (1 - alpha) * grad
-        grad_avg = (1.0 - alpha) * grad if prev is None else prev + (1.0 - alpha) * (grad - prev)
-        direction = grad / (np.sqrt(square_avg - grad_avg * grad_avg) + eps)
-    else:
-        direction = grad / (np.sqrt(square_avg) + eps)
-    buf = None
-    if momentum > 0.0:
-        prev_buf = state.momentum_buffer
-        buf = direction if prev_buf is None else momentum * prev_buf + direction
-        direction = buf
-    return direction, RMSpropState(square_avg, grad_avg, buf)
-
-
-def rmsprop_rule(
-    grad: FloatArray,
-    state: RMSpropState,
-    *,
-    alpha: float,
-    eps: float,
-    momentum: float = 0.0,
-    centered: bool = False,
-) -> tuple[FloatArray, RMSpropState]:
-    r"""The direction of :class:`RMSprop`, whose Notes give the math.
-
-    Parameters
-    ----------
-    grad : array_like
-        :math:`g_t`, weight decay included.
-    state : RMSpropState
-        The state after step :math:`t - 1` (``None`` entries count as zeros).
-    alpha, eps, momentum : float
-        :math:`\alpha \in [0, 1)`, :math:`\epsilon \ge 0`, :math:`\mu \ge 0` (default 0).
-    centered : bool, default False
-        Divide by the running standard deviation instead of the running RMS.
-
-    Returns
-    -------
-    direction : ndarray
-        :math:`d_t`; the optimizer applies :math:`w \leftarrow w - \eta d_t`.
-    state : RMSpropState
-        The state after step :math:`t`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from gradlab.optim import RMSpropState, rmsprop_rule
-    >>> d, s = rmsprop_rule(np.array([2.0]), RMSpropState(np.zeros(1)), alpha=0.75, eps=0.0)
-    >>> d, s.square_avg
-    (array([2.]), array([1.]))
-    """
-    grad = _check_rule_input(grad, state, RMSpropState)
-    return _rmsprop(grad, state, **_rmsprop_hyper(alpha, eps, momentum, centered))
-
-
-class AdadeltaState(NamedTuple):
-    r"""State of :func:`adadelta_rule`.
-
-    Parameters
-    ----------
-    square_avg : ndarray
-        The running mean of squared gradients :math:`v_t = E[g^2]_t`.
-    acc_delta : ndarray
-        The running mean of squared steps :math:`u_t = E[\delta^2]_t`.
-    """
-
-    square_avg: FloatArray
-    acc_delta: FloatArray
-
-
-_document_fields(AdadeltaState)
-
-
-def _adadelta(
-    grad: FloatArray, state: AdadeltaState, *, rho: float, eps: float
-) -> tuple[FloatArray, AdadeltaState]:
-    square_avg = rho * state.square_avg + (1.0 - rho) * grad * grad
-    delta = np.sqrt(state.acc_delta + eps) / np.sqrt(square_avg + eps) * grad
-    acc_delta = rho * state.acc_delta + (1.0 - rho) * delta * delta
-    return delta, AdadeltaState(square_avg, acc_delta)
-
-
-def adadelta_rule(
-    grad: FloatArray, state: AdadeltaState, *, rho: float, eps: float
-) -> tuple[FloatArray, AdadeltaState]:
-    r"""The direction of :class:`Adadelta`, whose Notes give the math.
-
-    Parameters
-    ----------
-    grad : array_like
-        :math:`g_t`, weight decay included.
-    state : AdadeltaState
-        The state after step :math:`t - 1`.
-    rho, eps : float
-        :math:`\rho \in [0, 1)` and :math:`\epsilon \ge 0`.
-
-    Returns
-    -------
-    direction : ndarray
-        :math:`\delta_t`; the optimizer applies :math:`w \leftarrow w - \eta \delta_t`.
-    state : AdadeltaState
-        The state after step :math:`t`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from gradlab.optim import AdadeltaState, adadelta_rule
-    >>> zero = AdadeltaState(np.zeros(1), np.zeros(1))
-    >>> adadelta_rule(np.array([1.0]), zero, rho=0.0, eps=1e-2)[0]
-    array([0.09950372])
-    """
-    grad = _check_rule_input(grad, state, AdadeltaState)
-    rho, eps = check_unit_interval(rho, "rho"), check_nonnegative(eps, "eps")
-    return _adadelta(grad, state, rho=rho, eps=eps)
-
-
-class AdamState(NamedTuple):
-    r"""State of :func:`adam_rule` (Adam, AdamW and NAdam).
-
-    Parameters
-    ----------
-    step : int
-        The number of steps taken, :math:`t`.
-    exp_avg : ndarray
-        The running mean of gradients :math:`m_t`.
-    exp_avg_sq : ndarray
-        The running mean of squared gradients :math:`v_t`.
-    max_exp_avg_sq : ndarray or None, default None
-        The running maximum :math:`\max_{s \le t} v_s` (``amsgrad=True`` only).
-    mu_product : float, default 1.0
-        The product :math:`\Pi_t = \prod_{s \le t} \mu_s` (NAdam only).
-    """
-
-    step: int
-    exp_avg: FloatArray
-    exp_avg_sq: FloatArray
-    max_exp_avg_sq: FloatArray | None = None
-    mu_product: float = 1.0
-
-
-_document_fields(AdamState)
-
-
-def _adam(
-    grad: FloatArray,
-    state: AdamState,
-    *,
-    betas: tuple[float, float],
-    eps: float,
-    amsgrad: bool = False,
-    nesterov: bool = False,
-    momentum_decay: float = 4e-3,
-) -> tuple[FloatArray, AdamState]:
-    beta1, beta2 = betas
-    step = state.step + 1
-    m = state.exp_avg + (1.0 - beta1) * (grad - state.exp_avg)  # PyTorch's lerp form
-    v = beta2 * state.exp_avg_sq + (1.0 - beta2) * grad * grad
-    v_max = None
-    if amsgrad:
-        v_max = v if state.max_exp_avg_sq is None else np.maximum(state.max_exp_avg_sq, v)
-    denom = np.sqrt((v if v_max is None else v_max) / (1.0 - beta2**step)) + eps
-    mu_product = state.mu_product
-    if nesterov:
-        mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
-        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
-        mu_product *= mu
-        m_hat = (1.0 - mu) / (1.0 - mu_product) * grad + mu_next / (1.0 - mu_product * mu_next) * m
-    else:
-        m_hat = m / (1.0 - beta1**step)
-    return m_hat / denom, AdamState(step, m, v, v_max, mu_product)
-
-
-def adam_rule(
-    grad: FloatArray,
-    state: AdamState,
-    *,
-    betas: tuple[float, float],
-    eps: float,
-    amsgrad: bool = False,
-    nesterov: bool = False,
-    momentum_decay: float = 4e-3,
-) -> tuple[FloatArray, AdamState]:
-    r"""The direction of :class:`Adam`, or with ``nesterov=True`` of :class:`NAdam`.
-
-    Parameters
-    ----------
-    grad : array_like
-        :math:`g_t`, weight decay included.
-    state : AdamState
-        The state after step :math:`t - 1`.
-    betas : (float, float)
-        :math:`(\beta_1, \beta_2) \in [0, 1)^2`.
-    eps : float
-        :math:`\epsilon \ge 0`.
-    amsgrad, nesterov : bool, default False
-        AMSGrad's running maximum of :math:`v`; NAdam's look-ahead.
-    momentum_decay : float, default 4e-3
-        NAdam's :math:`\psi \ge 0`.
-
-    Returns
-    -------
-    direction : ndarray
-        :math:`d_t`; the optimizer applies :math:`w \leftarrow w - \eta d_t`.
-    state : AdamState
-        The state after step :math:`t`.
-
-    Examples
-    --------
-    The first Adam direction is the sign of the gradient (up to :math:`\epsilon`):
-
-    >>> import numpy as np
-    >>> from gradlab.optim import AdamState, adam_rule
-    >>> zero = AdamState(0, np.zeros(2), np.zeros(2))
-    >>> adam_rule(np.array([0.5, -3.0]), zero, betas=(0.9, 0.999), eps=0.0)[0]
-    array([ 1., -1.])
-    """
-    grad = _check_rule_input(grad, state, AdamState)
-    return _adam(
-        grad,
-        state,
-        betas=_check_betas(betas),
-        eps=check_nonnegative(eps, "eps"),
-        amsgrad=check_bool(amsgrad, "amsgrad"),
-        nesterov=check_bool(nesterov, "nesterov"),
-        momentum_decay=check_nonnegative(momentum_decay, "momentum_decay"),
-    )
-
-
-# -- The shell -------------------------------------------------------------------------------
-
-
+# -- The shell ------------------------------------------------------------------------------
 class Optimizer(Generic[S]):
     r"""Parameters, their states and a learning rate around a pure update rule.
-
-    The optimizers below check their hyperparameters and bind them into ``rule``; this class
-    does the rest.
 
     Parameters
     ----------
@@ -536,8 +160,8 @@ class Optimizer(Generic[S]):
     lr, weight_decay : float
         :math:`\eta > 0` and :math:`\lambda \ge 0`.
     rule : callable
-        ``rule(grad, state) -> (direction, new_state)``, pure; ``direction`` is an ndarray
-        of the parameter's shape.
+        ``rule(grad, state) -> (direction, new_state)``, pure, ``direction`` a float array of
+        the parameter's shape; the optimizers below bind their hyperparameters into it.
     init : callable
         ``init(value) -> state``, the state before the first step.
     decoupled_weight_decay : bool, default False
@@ -552,17 +176,17 @@ class Optimizer(Generic[S]):
 
     Notes
     -----
-    :meth:`step` performs, in place, for every parameter whose ``grad`` is not ``None``,
+    :meth:`step` moves, in place, each parameter whose ``grad`` is not ``None`` (the others
+    are skipped, state included, as in PyTorch):
 
     .. math::
 
-        g \leftarrow g + \lambda w \;\text{(L2)} \quad\text{or}\quad
-        w \leftarrow (1 - \eta\lambda) w \;\text{(decoupled)}, \qquad
-        d, s \leftarrow \text{rule}(g, s), \qquad w \leftarrow w - \eta d.
+        g_t = \nabla L(w_{t-1}) + \lambda w_{t-1}, \qquad
+        (d_t, s_t) = \operatorname{rule}(g_t, s_{t-1}), \qquad w_t = w_{t-1} - \eta d_t
 
-    As in PyTorch, a parameter whose ``grad`` is ``None`` is skipped, state included. All
-    directions are computed before any parameter changes, so a step that raises changes
-    nothing. Each parameter keeps its dtype (float32 stays float32).
+    or, decoupled, :math:`g_t = \nabla L(w_{t-1})` and
+    :math:`w_t = (1 - \eta\lambda) w_{t-1} - \eta d_t`. Every direction is computed before any
+    parameter changes, so a step that raises changes nothing; float32 stays float32.
 
     Examples
     --------
@@ -605,12 +229,8 @@ class Optimizer(Generic[S]):
     def hyperparameters(self) -> dict[str, Any]:
         """A fresh dict of the hyperparameters (changing it changes nothing)."""
         bound = self._rule.keywords if isinstance(self._rule, partial) else {}
-        return {
-            "lr": self._lr,
-            **bound,
-            "weight_decay": self._weight_decay,
-            "decoupled_weight_decay": self._decoupled,
-        }
+        decay = {"weight_decay": self._weight_decay, "decoupled_weight_decay": self._decoupled}
+        return {"lr": self._lr, **bound, **decay}
 
     def step(self) -> None:
         """Update every parameter that has a gradient once (see Notes)."""
@@ -646,6 +266,62 @@ class Optimizer(Generic[S]):
         return f"{type(self).__name__}({args})"
 
 
+# -- SGD: momentum_rule ---------------------------------------------------------------------
+@_documented
+class MomentumState(NamedTuple):
+    """State of :func:`momentum_rule`.
+
+    Parameters
+    ----------
+    momentum_buffer : ndarray or None, default None
+        The buffer :math:`b_t`, ``None`` before the first step and when ``momentum=0``.
+    """
+
+    momentum_buffer: FloatArray | None = None
+
+
+@_public_rule(MomentumState)
+def momentum_rule(
+    grad: FloatArray,
+    state: MomentumState,
+    *,
+    momentum: float,
+    dampening: float = 0.0,
+    nesterov: bool = False,
+) -> tuple[FloatArray, MomentumState]:
+    r"""The direction of :class:`SGD`, whose Notes give the math.
+
+    Parameters
+    ----------
+    grad, state : array_like, MomentumState
+        :math:`g_t` (weight decay included) and the state after step :math:`t - 1`.
+    momentum, dampening : float
+        :math:`\mu \ge 0` (``0``: plain gradient descent, ``d = g``) and :math:`\tau \ge 0`.
+    nesterov : bool, default False
+        The Nesterov direction.
+
+    Returns
+    -------
+    direction : ndarray
+        :math:`d_t`; the step is :math:`-\eta d_t`.
+    state : MomentumState
+        The state after step :math:`t`.
+
+    Examples
+    --------
+    >>> from gradlab.optim import MomentumState, momentum_rule
+    >>> d, s = momentum_rule([1.0], MomentumState(), momentum=0.9)
+    >>> momentum_rule([1.0], s, momentum=0.9)
+    (array([1.9]), MomentumState(momentum_buffer=array([1.9])))
+    """
+    if momentum == 0.0:
+        return grad, state
+    buf = state.momentum_buffer
+    # copy: the buffer must not alias Parameter.grad, which zero_grad() clears in place
+    buf = grad.copy() if buf is None else momentum * buf + (1.0 - dampening) * grad
+    return (grad + momentum * buf if nesterov else buf), MomentumState(buf)
+
+
 class SGD(Optimizer[MomentumState]):
     r"""Stochastic gradient descent, optionally with (Nesterov) momentum and weight decay.
 
@@ -666,23 +342,20 @@ class SGD(Optimizer[MomentumState]):
 
     Notes
     -----
-    With :math:`g_t = \nabla L(w_{t-1}) + \lambda w_{t-1}`, the update
-    (:func:`momentum_rule`) is
+    With :math:`g_t` as in :class:`Optimizer`, :func:`momentum_rule` gives
 
     .. math::
 
-        b_t = \begin{cases} g_t & t = 1 \\
-                            \mu b_{t-1} + (1 - \tau) g_t & t > 1 \end{cases}
-        \qquad
+        b_1 = g_1, \quad b_t = \mu b_{t-1} + (1 - \tau) g_t, \qquad
         w_t = w_{t-1} - \eta \begin{cases} g_t + \mu b_t & \text{nesterov} \\
                                            b_t & \text{otherwise} \end{cases}
 
     :cite:p:`qian1999momentum,nesterov1983method,sutskever2013importance`; ``momentum=0`` is
-    plain gradient descent. The lecture's velocity is :math:`v_t = \eta b_t` and its
-    Nesterov gradient is taken at a look-ahead point: the same trajectories at a constant
-    :math:`\eta`, as :ref:`course-optimizers-momentum` and :ref:`course-optimizers-nesterov`
-    derive (PyTorch stores the look-ahead point); the lecture's weight decay is
-    :math:`\lambda_{\text{lec}} = \eta\lambda` (:ref:`course-optimizers-weight-decay`).
+    plain gradient descent, :math:`w_t = w_{t-1} - \eta g_t`. At a constant :math:`\eta` the
+    lecture's velocity :math:`v_t = \eta b_t` and look-ahead Nesterov give the same
+    trajectories, and its weight decay is :math:`\lambda_{\text{lec}} = \eta\lambda`
+    (:ref:`course-optimizers-momentum`, :ref:`course-optimizers-nesterov`,
+    :ref:`course-optimizers-weight-decay`).
 
     Examples
     --------
@@ -707,20 +380,69 @@ class SGD(Optimizer[MomentumState]):
         weight_decay: float = 0.0,
         nesterov: bool = False,
     ) -> None:
-        rule = partial(_momentum, **_momentum_hyper(momentum, dampening, nesterov))
+        rule = _bind(momentum_rule, momentum=momentum, dampening=dampening, nesterov=nesterov)
         super().__init__(params, lr, weight_decay, rule, lambda value: MomentumState())
         self._plain = rule.keywords["momentum"] == 0.0 and self._weight_decay == 0.0
 
     def step(self) -> None:
         """Update every parameter that has a gradient once (see :class:`Optimizer`)."""
-        if self._plain:  # plain gradient descent, the hot path: the rule is the identity
-            lr = self._lr
-            for p in self.params:
-                grad, value = p.grad, p.value
-                if grad is not None:
-                    value -= lr * grad
-        else:
+        if not self._plain:
             super().step()
+            return
+        lr = self._lr  # plain gradient descent, the hot path: the rule is the identity
+        for p in self.params:
+            grad, value = p.grad, p.value
+            if grad is not None:
+                value -= lr * grad
+
+
+# -- Adagrad --------------------------------------------------------------------------------
+@_documented
+class AdagradState(NamedTuple):
+    """State of :func:`adagrad_rule`.
+
+    Parameters
+    ----------
+    step : int
+        The number of steps taken, :math:`t`.
+    sum : ndarray
+        The sum of squared gradients :math:`G_t`.
+    """
+
+    step: int
+    sum: FloatArray
+
+
+@_public_rule(AdagradState)
+def adagrad_rule(
+    grad: FloatArray, state: AdagradState, *, lr_decay: float, eps: float
+) -> tuple[FloatArray, AdagradState]:
+    r"""The direction of :class:`Adagrad`, whose Notes give the math.
+
+    Parameters
+    ----------
+    grad, state : array_like, AdagradState
+        :math:`g_t` (weight decay included) and the state after step :math:`t - 1`.
+    lr_decay, eps : float
+        :math:`\kappa \ge 0` and :math:`\epsilon \ge 0`.
+
+    Returns
+    -------
+    direction : ndarray
+        :math:`d_t`; the step is :math:`-\eta d_t`.
+    state : AdagradState
+        The state after step :math:`t`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradlab.optim import AdagradState, adagrad_rule
+    >>> adagrad_rule([3.0], AdagradState(0, np.zeros(1)), lr_decay=0.0, eps=0.0)
+    (array([1.]), AdagradState(step=1, sum=array([9.])))
+    """
+    step = state.step + 1
+    total = state.sum + grad * grad
+    return grad / (np.sqrt(total) + eps) / (1.0 + (step - 1) * lr_decay), AdagradState(step, total)
 
 
 class Adagrad(Optimizer[AdagradState]):
@@ -743,7 +465,7 @@ class Adagrad(Optimizer[AdagradState]):
 
     Notes
     -----
-    With :math:`g_t` as in :class:`SGD`, the update (:func:`adagrad_rule`) is
+    With :math:`g_t` as in :class:`Optimizer`, :func:`adagrad_rule` gives
 
     .. math::
 
@@ -772,12 +494,85 @@ class Adagrad(Optimizer[AdagradState]):
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
     ) -> None:
-        kappa, eps = check_nonnegative(lr_decay, "lr_decay"), check_nonnegative(eps, "eps")
+        rule = _bind(adagrad_rule, lr_decay=lr_decay, eps=eps)
         g0 = check_nonnegative(initial_accumulator_value, "initial_accumulator_value")
-        rule = partial(_adagrad, lr_decay=kappa, eps=eps)
         super().__init__(
             params, lr, weight_decay, rule, lambda v: AdagradState(0, np.full_like(v, g0))
         )
+
+
+# -- RMSprop --------------------------------------------------------------------------------
+@_documented
+class RMSpropState(NamedTuple):
+    r"""State of :func:`rmsprop_rule`.
+
+    Parameters
+    ----------
+    square_avg : ndarray
+        The running mean of squared gradients :math:`v_t`.
+    grad_avg : ndarray or None, default None
+        The running mean of gradients :math:`\bar g_t` (``centered=True`` only).
+    momentum_buffer : ndarray or None, default None
+        The buffer :math:`b_t` (``momentum > 0`` only).
+    """
+
+    square_avg: FloatArray
+    grad_avg: FloatArray | None = None
+    momentum_buffer: FloatArray | None = None
+
+
+@_public_rule(RMSpropState)
+def rmsprop_rule(
+    grad: FloatArray,
+    state: RMSpropState,
+    *,
+    alpha: float,
+    eps: float,
+    momentum: float = 0.0,
+    centered: bool = False,
+) -> tuple[FloatArray, RMSpropState]:
+    r"""The direction of :class:`RMSprop`, whose Notes give the math.
+
+    Parameters
+    ----------
+    grad, state : array_like, RMSpropState
+        :math:`g_t` (weight decay included) and the state after step :math:`t - 1`
+        (``None`` entries count as zeros).
+    alpha, eps, momentum : float
+        :math:`\alpha \in [0, 1)`, :math:`\epsilon \ge 0`, :math:`\mu \ge 0` (default 0).
+    centered : bool, default False
+        Divide by the running standard deviation instead of the running RMS.
+
+    Returns
+    -------
+    direction : ndarray
+        :math:`d_t`; the step is :math:`-\eta d_t`.
+    state : RMSpropState
+        The state after step :math:`t`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradlab.optim import RMSpropState, rmsprop_rule
+    >>> d, s = rmsprop_rule([2.0], RMSpropState(np.zeros(1)), alpha=0.75, eps=0.0)
+    >>> d, s.square_avg
+    (array([2.]), array([1.]))
+    """
+    square_avg = alpha * state.square_avg + (1.0 - alpha) * grad * grad
+    grad_avg = None
+    if centered:
+        prev = state.grad_avg
+        # PyTorch's lerp form of alpha * prev + (1 - alpha) * grad
+        grad_avg = (1.0 - alpha) * grad if prev is None else prev + (1.0 - alpha) * (grad - prev)
+        direction = grad / (np.sqrt(square_avg - grad_avg * grad_avg) + eps)
+    else:
+        direction = grad / (np.sqrt(square_avg) + eps)
+    buf = None
+    if momentum > 0.0:
+        prev_buf = state.momentum_buffer
+        buf = direction if prev_buf is None else momentum * prev_buf + direction
+        direction = buf
+    return direction, RMSpropState(square_avg, grad_avg, buf)
 
 
 class RMSprop(Optimizer[RMSpropState]):
@@ -802,7 +597,7 @@ class RMSprop(Optimizer[RMSpropState]):
 
     Notes
     -----
-    With :math:`g_t` as in :class:`SGD`, the update (:func:`rmsprop_rule`) is
+    With :math:`g_t` as in :class:`Optimizer`, :func:`rmsprop_rule` gives
 
     .. math::
 
@@ -837,8 +632,59 @@ class RMSprop(Optimizer[RMSpropState]):
         momentum: float = 0.0,
         centered: bool = False,
     ) -> None:
-        rule = partial(_rmsprop, **_rmsprop_hyper(alpha, eps, momentum, centered))
+        rule = _bind(rmsprop_rule, alpha=alpha, eps=eps, momentum=momentum, centered=centered)
         super().__init__(params, lr, weight_decay, rule, lambda v: RMSpropState(np.zeros_like(v)))
+
+
+# -- Adadelta -------------------------------------------------------------------------------
+@_documented
+class AdadeltaState(NamedTuple):
+    r"""State of :func:`adadelta_rule`.
+
+    Parameters
+    ----------
+    square_avg : ndarray
+        The running mean of squared gradients :math:`v_t = E[g^2]_t`.
+    acc_delta : ndarray
+        The running mean of squared steps :math:`u_t = E[\delta^2]_t`.
+    """
+
+    square_avg: FloatArray
+    acc_delta: FloatArray
+
+
+@_public_rule(AdadeltaState)
+def adadelta_rule(
+    grad: FloatArray, state: AdadeltaState, *, rho: float, eps: float
+) -> tuple[FloatArray, AdadeltaState]:
+    r"""The direction of :class:`Adadelta`, whose Notes give the math.
+
+    Parameters
+    ----------
+    grad, state : array_like, AdadeltaState
+        :math:`g_t` (weight decay included) and the state after step :math:`t - 1`.
+    rho, eps : float
+        :math:`\rho \in [0, 1)` and :math:`\epsilon \ge 0`.
+
+    Returns
+    -------
+    direction : ndarray
+        :math:`\delta_t`; the step is :math:`-\eta \delta_t`.
+    state : AdadeltaState
+        The state after step :math:`t`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradlab.optim import AdadeltaState, adadelta_rule
+    >>> zero = AdadeltaState(np.zeros(1), np.zeros(1))
+    >>> adadelta_rule([1.0], zero, rho=0.0, eps=1e-2)[0]
+    array([0.09950372])
+    """
+    square_avg = rho * state.square_avg + (1.0 - rho) * grad * grad
+    delta = np.sqrt(state.acc_delta + eps) / np.sqrt(square_avg + eps) * grad
+    acc_delta = rho * state.acc_delta + (1.0 - rho) * delta * delta
+    return delta, AdadeltaState(square_avg, acc_delta)
 
 
 class Adadelta(Optimizer[AdadeltaState]):
@@ -859,7 +705,7 @@ class Adadelta(Optimizer[AdadeltaState]):
 
     Notes
     -----
-    With :math:`g_t` as in :class:`SGD`, the update (:func:`adadelta_rule`) is
+    With :math:`g_t` as in :class:`Optimizer`, :func:`adadelta_rule` gives
 
     .. math::
 
@@ -891,15 +737,99 @@ class Adadelta(Optimizer[AdadeltaState]):
         eps: float = 1e-6,
         weight_decay: float = 0.0,
     ) -> None:
-        rho, eps = check_unit_interval(rho, "rho"), check_nonnegative(eps, "eps")
-        rule = partial(_adadelta, rho=rho, eps=eps)
+        rule = _bind(adadelta_rule, rho=rho, eps=eps)
+        zeros = np.zeros_like
         super().__init__(
-            params,
-            lr,
-            weight_decay,
-            rule,
-            lambda v: AdadeltaState(np.zeros_like(v), np.zeros_like(v)),
+            params, lr, weight_decay, rule, lambda v: AdadeltaState(zeros(v), zeros(v))
         )
+
+
+# -- Adam, AdamW and NAdam: adam_rule -------------------------------------------------------
+@_documented
+class AdamState(NamedTuple):
+    r"""State of :func:`adam_rule` (Adam, AdamW and NAdam).
+
+    Parameters
+    ----------
+    step : int
+        The number of steps taken, :math:`t`.
+    exp_avg : ndarray
+        The running mean of gradients :math:`m_t`.
+    exp_avg_sq : ndarray
+        The running mean of squared gradients :math:`v_t`.
+    max_exp_avg_sq : ndarray or None, default None
+        The running maximum :math:`\max_{s \le t} v_s` (``amsgrad=True`` only).
+    mu_product : float, default 1.0
+        The product :math:`\Pi_t = \prod_{s \le t} \mu_s` (NAdam only).
+    """
+
+    step: int
+    exp_avg: FloatArray
+    exp_avg_sq: FloatArray
+    max_exp_avg_sq: FloatArray | None = None
+    mu_product: float = 1.0
+
+
+@_public_rule(AdamState)
+def adam_rule(
+    grad: FloatArray,
+    state: AdamState,
+    *,
+    betas: tuple[float, float],
+    eps: float,
+    amsgrad: bool = False,
+    nesterov: bool = False,
+    momentum_decay: float = 4e-3,
+) -> tuple[FloatArray, AdamState]:
+    r"""The direction of :class:`Adam`, or with ``nesterov=True`` of :class:`NAdam`.
+
+    Parameters
+    ----------
+    grad, state : array_like, AdamState
+        :math:`g_t` (weight decay included) and the state after step :math:`t - 1`.
+    betas : (float, float)
+        :math:`(\beta_1, \beta_2) \in [0, 1)^2`.
+    eps : float
+        :math:`\epsilon \ge 0`.
+    amsgrad, nesterov : bool, default False
+        AMSGrad's running maximum of :math:`v`; NAdam's look-ahead.
+    momentum_decay : float, default 4e-3
+        NAdam's :math:`\psi \ge 0`.
+
+    Returns
+    -------
+    direction : ndarray
+        :math:`d_t`; the step is :math:`-\eta d_t`.
+    state : AdamState
+        The state after step :math:`t`.
+
+    Examples
+    --------
+    The first direction is the sign of the gradient (up to :math:`\epsilon`):
+
+    >>> import numpy as np
+    >>> from gradlab.optim import AdamState, adam_rule
+    >>> zero = AdamState(0, np.zeros(2), np.zeros(2))
+    >>> adam_rule([0.5, -3.0], zero, betas=(0.9, 0.999), eps=0.0)[0]
+    array([ 1., -1.])
+    """
+    beta1, beta2 = betas
+    step = state.step + 1
+    m = state.exp_avg + (1.0 - beta1) * (grad - state.exp_avg)  # PyTorch's lerp form
+    v = beta2 * state.exp_avg_sq + (1.0 - beta2) * grad * grad
+    v_max = None
+    if amsgrad:
+        v_max = v if state.max_exp_avg_sq is None else np.maximum(state.max_exp_avg_sq, v)
+    denom = np.sqrt((v if v_max is None else v_max) / (1.0 - beta2**step)) + eps
+    mu_product = state.mu_product
+    if nesterov:
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
+        mu_product *= mu
+        m_hat = (1.0 - mu) / (1.0 - mu_product) * grad + mu_next / (1.0 - mu_product * mu_next) * m
+    else:
+        m_hat = m / (1.0 - beta1**step)
+    return m_hat / denom, AdamState(step, m, v, v_max, mu_product)
 
 
 def _adam_state(value: FloatArray) -> AdamState:
@@ -929,8 +859,7 @@ class Adam(Optimizer[AdamState]):
 
     Notes
     -----
-    With :math:`g_t` as in :class:`SGD` (decoupled: :math:`g_t = \nabla L(w_{t-1})`, after
-    :math:`w_{t-1} \leftarrow (1 - \eta\lambda) w_{t-1}`), the update (:func:`adam_rule`) is
+    With :math:`g_t` as in :class:`Optimizer`, :func:`adam_rule` gives
 
     .. math::
 
@@ -942,8 +871,8 @@ class Adam(Optimizer[AdamState]):
         w_t = w_{t-1} - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
     :cite:p:`kingma2015adam`, AMSGrad as :cite:t:`reddi2018convergence`. The lecture puts
-    :math:`\epsilon` inside the root, which shrinks the step for gradients below
-    :math:`\sqrt{\epsilon}` (:ref:`course-optimizers-adam`). The L2 term :math:`\lambda w` is
+    :math:`\epsilon` inside the root, which shrinks the steps for gradients below
+    :math:`\sqrt{\epsilon}` (:ref:`course-optimizers-adam`); the L2 term :math:`\lambda w` is
     divided by :math:`\sqrt{\hat v}` like the gradient, so only the decoupled form is the
     lecture's weight decay (:ref:`course-optimizers-weight-decay`).
 
@@ -970,16 +899,9 @@ class Adam(Optimizer[AdamState]):
         *,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        betas, eps = _check_betas(betas), check_nonnegative(eps, "eps")
-        rule = partial(_adam, betas=betas, eps=eps, amsgrad=check_bool(amsgrad, "amsgrad"))
-        super().__init__(
-            params,
-            lr,
-            weight_decay,
-            rule,
-            _adam_state,
-            decoupled_weight_decay=decoupled_weight_decay,
-        )
+        rule = _bind(adam_rule, betas=betas, eps=eps, amsgrad=amsgrad)
+        decoupled = {"decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, lr, weight_decay, rule, _adam_state, **decoupled)
 
 
 class AdamW(Adam):
@@ -1002,11 +924,11 @@ class AdamW(Adam):
 
     Notes
     -----
-    :class:`Adam` with ``decoupled_weight_decay=True``: each step first decays the weights,
-    :math:`w_{t-1} \leftarrow (1 - \eta \lambda)\, w_{t-1}`, then takes Adam's step with the
-    raw gradient :cite:p:`loshchilov2019decoupled`. This is the lecture's weight decay with
-    :math:`\lambda_{\text{lec}} = \eta\lambda` (:ref:`course-optimizers-weight-decay`); as
-    :math:`\eta` multiplies :math:`\lambda`, a learning-rate schedule also schedules the decay.
+    :class:`Adam` with ``decoupled_weight_decay=True``: Adam's step with the raw gradient,
+    after shrinking the weights by :math:`1 - \eta\lambda` :cite:p:`loshchilov2019decoupled`.
+    This is the lecture's weight decay with :math:`\lambda_{\text{lec}} = \eta\lambda`
+    (:ref:`course-optimizers-weight-decay`); as :math:`\eta` multiplies :math:`\lambda`, a
+    learning-rate schedule also schedules the decay.
 
     Examples
     --------
@@ -1055,8 +977,8 @@ class NAdam(Optimizer[AdamState]):
 
     Notes
     -----
-    With :math:`g_t`, :math:`m_t` and :math:`\hat v_t` as in :class:`Adam`, the update
-    (:func:`adam_rule` with ``nesterov=True``) is
+    With :math:`g_t`, :math:`m_t` and :math:`\hat v_t` as in :class:`Adam`,
+    :func:`adam_rule` with ``nesterov=True`` gives
 
     .. math::
 
@@ -1093,71 +1015,13 @@ class NAdam(Optimizer[AdamState]):
         momentum_decay: float = 4e-3,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        betas, eps = _check_betas(betas), check_nonnegative(eps, "eps")
-        psi = check_nonnegative(momentum_decay, "momentum_decay")
-        rule = partial(_adam, betas=betas, eps=eps, nesterov=True, momentum_decay=psi)
-        super().__init__(
-            params,
-            lr,
-            weight_decay,
-            rule,
-            _adam_state,
-            decoupled_weight_decay=decoupled_weight_decay,
-        )
+        rule = _bind(adam_rule, betas=betas, eps=eps, nesterov=True, momentum_decay=momentum_decay)
+        decoupled = {"decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, lr, weight_decay, rule, _adam_state, **decoupled)
 
 
-# -- Learning-rate schedules -----------------------------------------------------------------
-
-
-class _Schedule:
-    """Shared part of the schedules: PyTorch's chainable ``lr <- factor(t) * lr``."""
-
-    def __init__(self, optimizer: Optimizer[Any], gamma: float) -> None:
-        gamma = check_positive(gamma, "gamma")
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"{type(self).__name__} expects a gradlab optimizer, "
-                f"got {type(optimizer).__name__}"
-            )
-        self.optimizer, self.gamma = optimizer, gamma
-        self.base_lrs, self._last_lr = [optimizer.lr], [optimizer.lr]
-        self.last_epoch = 0
-
-    def _factor(self, epoch: int) -> float:
-        raise NotImplementedError
-
-    def step(self) -> None:
-        """Advance one epoch and set ``optimizer.lr`` (call after ``optimizer.step()``).
-
-        A learning rate that underflows becomes 0.0 and training goes on, as in PyTorch.
-
-        Raises
-        ------
-        ValueError
-            If the learning rate would overflow to infinity; nothing changes then.
-        """
-        lr = self.optimizer.lr * self._factor(self.last_epoch + 1)
-        if not math.isfinite(lr):
-            raise ValueError(
-                f"{type(self).__name__} with gamma={self.gamma} would set the learning rate "
-                f"to {lr} at epoch {self.last_epoch + 1}"
-            )
-        self.optimizer._lr = lr  # not the lr setter, which refuses 0.0 from a user
-        self.last_epoch += 1
-        self._last_lr = [lr]
-
-    def get_last_lr(self) -> list[float]:
-        """The learning rate set by the last :meth:`step`.
-
-        Returns
-        -------
-        list of float
-            A fresh one-entry list (PyTorch's format: one entry per parameter group).
-        """
-        return list(self._last_lr)
-
-
-class StepLR(_Schedule):
+# -- Learning-rate schedules ----------------------------------------------------------------
+class StepLR:
     r"""Staircase decay: multiply the learning rate by ``gamma`` every ``step_size`` epochs.
 
     Parameters
@@ -1193,13 +1057,50 @@ class StepLR(_Schedule):
 
     def __init__(self, optimizer: Optimizer[Any], step_size: int, gamma: float = 0.1) -> None:
         self.step_size = check_count(step_size, "step_size")
-        super().__init__(optimizer, gamma)
+        self.gamma = check_positive(gamma, "gamma")
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(
+                f"{type(self).__name__} expects a gradlab optimizer, "
+                f"got {type(optimizer).__name__}"
+            )
+        self.optimizer, self.last_epoch = optimizer, 0
+        self.base_lrs, self._last_lr = [optimizer.lr], [optimizer.lr]
 
     def _factor(self, epoch: int) -> float:
         return self.gamma if epoch % self.step_size == 0 else 1.0
 
+    def step(self) -> None:
+        """Advance one epoch and set ``optimizer.lr`` (call after ``optimizer.step()``).
 
-class ExponentialLR(_Schedule):
+        A learning rate that underflows becomes 0.0 and training goes on, as in PyTorch.
+
+        Raises
+        ------
+        ValueError
+            If the learning rate would overflow to infinity; nothing changes then.
+        """
+        lr = self.optimizer.lr * self._factor(self.last_epoch + 1)
+        if not math.isfinite(lr):
+            raise ValueError(
+                f"{type(self).__name__} with gamma={self.gamma} would set the learning rate "
+                f"to {lr} at epoch {self.last_epoch + 1}"
+            )
+        self.optimizer._lr = lr  # not the lr setter, which refuses 0.0 from a user
+        self.last_epoch += 1
+        self._last_lr = [lr]
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rate set by the last :meth:`step`.
+
+        Returns
+        -------
+        list of float
+            A fresh one-entry list (PyTorch's format: one entry per parameter group).
+        """
+        return list(self._last_lr)
+
+
+class ExponentialLR(StepLR):
     r"""Exponential decay: multiply the learning rate by ``gamma`` every epoch.
 
     Parameters
@@ -1211,9 +1112,8 @@ class ExponentialLR(_Schedule):
 
     Notes
     -----
-    ``last_epoch`` counts the calls to :meth:`step`; :math:`\eta_t = \gamma\, \eta_{t-1}`,
-    which is :math:`\gamma^t \eta_0` if nothing else changes ``optimizer.lr``: :class:`StepLR`
-    with ``step_size=1``.
+    :class:`StepLR` with ``step_size=1``: :math:`\eta_t = \gamma\, \eta_{t-1}`, which is
+    :math:`\gamma^t \eta_0` if nothing else changes ``optimizer.lr``.
 
     Examples
     --------
@@ -1227,13 +1127,11 @@ class ExponentialLR(_Schedule):
     (0.125, [0.125])
     """
 
-    def _factor(self, epoch: int) -> float:
-        return self.gamma
+    def __init__(self, optimizer: Optimizer[Any], gamma: float) -> None:
+        super().__init__(optimizer, 1, gamma)
 
 
-# -- Gradient clipping -----------------------------------------------------------------------
-
-
+# -- Gradient clipping ----------------------------------------------------------------------
 def clip_grad_norm(params: Iterable[Parameter], max_norm: float, norm_type: float = 2.0) -> float:
     r"""Rescale all gradients together so that their joint norm is at most ``max_norm``.
 
@@ -1271,7 +1169,10 @@ def clip_grad_norm(params: Iterable[Parameter], max_norm: float, norm_type: floa
     """
     params = _check_params(params, "clip_grad_norm", allow_empty=True)
     max_norm = check_positive(max_norm, "max_norm")
-    p = _check_norm_type(norm_type)
+    if isinstance(norm_type, float | np.floating) and norm_type == math.inf:
+        p = math.inf
+    elif (p := check_real(norm_type, "norm_type")) <= 0:
+        raise ValueError(f"norm_type must be > 0 or inf, got {p}")
     grads = [q.grad for q in params if q.grad is not None]
     if not grads:
         return 0.0
