@@ -212,8 +212,11 @@ class Layer:
 
     # -- the cache tape: one entry (cache, output shape) per call not yet backpropagated
     def _pending(self) -> list[tuple[Any, tuple[int, ...]]]:
-        tape: list[tuple[Any, tuple[int, ...]]] = self.__dict__.setdefault("_tape", [])
-        return tape
+        try:
+            return self._tape
+        except AttributeError:  # the first call, or a subclass that skips Layer's attributes
+            self._tape: list[tuple[Any, tuple[int, ...]]] = []
+            return self._tape
 
     def _start_pass(self) -> None:
         for layer in self.modules():
