@@ -225,7 +225,11 @@ def test_gradient_norms_are_those_of_diagnostics(
         in_json = data["frames"][flat]["series"][0]["y"]
         assert in_json == [float(f"{v:.4g}") for v in expected]
         ratio = expected[0] / expected[-1]
-        assert f"is {ratio:.2g} × the last layer's" in data["frames"][flat]["title"]
+        last = {2: "³", 8: "⁹"}[depth]  # the output layer: depth + 1
+        assert data["frames"][flat]["title"] == (
+            f"{activation if activation == 'sigmoid' else 'ReLU'}, {names[init]}: "
+            f"‖∂L/∂W⁽¹⁾‖ / ‖∂L/∂W⁽{last}⁾‖ = {ratio:.2g}"
+        )
     # the slider starts at 8 hidden layers of sigmoid with Xavier's weights: the chapter's case
     assert [s["start"] for s in data["sliders"]] == [1, 0, 1]
 
@@ -245,7 +249,7 @@ def test_momentum_paths_follow_the_update_rule(momentum_explorer: Explorer) -> N
         np.testing.assert_allclose(series.y, path[:, 1], rtol=1e-12, atol=1e-300)
         cost = 0.5 * (path[-1, 0] ** 2 + 20 * path[-1, 1] ** 2)
         title = momentum_explorer.frame(lr=lr, momentum=mu).title
-        assert title == f"η = {lr:g}, μ = {mu:g}: cost {cost:.2g} after 100 steps"
+        assert title == f"η = {lr:g}, μ = {mu:g}: f(x₁₀₀, y₁₀₀) = {cost:.2g}"
 
 
 def test_a_diverging_path_ends_where_a_weight_passes_ten_times_the_picture(
@@ -258,7 +262,8 @@ def test_a_diverging_path_ends_where_a_weight_passes_ten_times_the_picture(
     assert len(y) == step + 1
     assert abs(y[-1]) > 45 > np.max(np.abs(y[:-1]))
     np.testing.assert_allclose(y, (-1.2) ** np.arange(step + 1), rtol=1e-12)
-    assert frame.title == f"η = 0.11, μ = 0: diverges, a weight passes ±45 at step {step}"
+    assert step == 21
+    assert frame.title == "η = 0.11, μ = 0: |y₂₁| > 45"
     assert momentum_explorer.ylim == (-1.5, 1.5)  # the drawn area stays the given one
 
 
@@ -295,6 +300,52 @@ def test_sigmoid_chain_is_the_product_of_the_slopes(chain_explorer: Explorer) ->
     for depth in (3, 10):
         first = [chain_explorer.frame(depth=depth, scale=s).series[0].y[0] for s in (0, 1, 4)]
         assert first[0] > first[1] > first[2]
+    frame = chain_explorer.frame(depth=3, scale=0.0)
+    assert frame.title == "L = 3, s = 0: ∂a_L/∂z₁ = 0.016 ≤ (1/4)^L = 0.016"
+
+
+# -- the text drawn in the figures ------------------------------------------------------------
+
+#: Runs of two or more Latin letters that may stand in a figure of the English and the Korean
+#: edition: names the same in both, and the operators and function names of the notation.
+NAMES = {"ReLU", "sigmoid", "tanh", "Xavier", "He", "SGD", "MSE", "max", "ln", "log", "exp"}
+
+
+def words(text: str) -> set[str]:
+    """The runs of Latin letters in ``text`` that are words, not symbols or names."""
+    text = re.sub(r"\\[A-Za-z]+", " ", text)  # TeX commands: \partial, \sigma, \mathrm
+    return {w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in NAMES}
+
+
+def test_figure_text_is_symbols_and_names(
+    norms_explorer: Explorer, momentum_explorer: Explorer, chain_explorer: Explorer
+) -> None:
+    """The same figures are shown in the English and the Korean edition: no English words."""
+    from gradlab.plotting import plot_gradient_norms, plot_losses
+
+    plt = matplotlib.pyplot
+    fig, (bars, lines, curves) = plt.subplots(3)
+    try:
+        plot_gradient_norms([1e-3, 1e-2, 1.0], ax=bars)
+        plot_gradient_norms([[1e-3, 1e-2], [2e-3, 1e-2]], ax=lines)
+        plot_losses({"SGD": [1.0, 0.5], "Adam": [1.0, 0.2]}, ax=curves)
+        assert [t.get_text() for t in bars.get_xticklabels()] == ["1", "2", "3"]
+        assert (bars.get_xlabel(), bars.get_ylabel()) == (
+            "$l$",
+            r"$\|\partial L / \partial W^{(l)}\|$",
+        )
+        assert [line.get_label() for line in lines.get_lines()] == ["$l = 1$", "$l = 2$"]
+        assert (lines.get_xlabel(), lines.get_ylabel()) == ("$t$", bars.get_ylabel())
+        assert (curves.get_xlabel(), curves.get_ylabel()) == ("$t$", "$L$")
+    finally:
+        plt.close(fig)
+    for explorer in (norms_explorer, momentum_explorer, chain_explorer):
+        drawn = [explorer.xlabel, explorer.ylabel]
+        for frame in explorer.frames:
+            drawn += [frame.title, *(s.label for s in [*explorer.background, *frame.series])]
+        assert set().union(*map(words, drawn)) == set(), explorer
+    assert chain_explorer.xlabel == norms_explorer.xlabel == "l"
+    assert chain_explorer.ylabel == "∂a_L/∂z_l"
 
 
 # -- arguments --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 
 from gallery import example_functions
 from gradlab import Activation, BatchNorm, Dense, Residual, Sequential, diagnostics, losses, mlp
+from gradlab.datasets import load_digits
 from gradlab.report import GradientReport, LayerRow, Thresholds, readable
 from gradlab.report import diagnose as report_diagnose
 
@@ -434,34 +435,39 @@ def test_text_table_html_and_repr():
     net[0].b.value[:] = -100.0
     report = report_diagnose(net, X, y)
     text = str(report)
+    assert text == report.to_text()
     lines = text.splitlines()
-    assert lines[0] == (
-        f"GradientReport: 3 layer calls, loss {readable(report.loss)}, first/last layer "
-        "gradient norm NaN"  # both are 0: every unit in between is dead
-    )
-    assert lines[2].split() == [
-        "layer",
-        "kind",
-        "in→out",
-        "‖W‖",
-        "‖∂L/∂W‖",
-        "‖∂L/∂W‖/‖W‖",
-        "W",
-        "std",
-        "expected",
-        "out",
-        "std",
-        "‖∂L/∂out‖",
-        "dead",
-        "sat.",
-        "flags",
+    assert lines[:2] == [
+        f"GradientReport: 3 layer calls, loss {readable(report.loss)}",
+        "first/last layer gradient norm NaN",  # both are 0: every unit in between is dead
     ]
-    assert lines[4].split()[:3] == ["0", "Dense", "4→3"]
-    assert lines[5].split() == ["1", "relu", "0", f"{report.layers[1].output_grad_norm:.3g}", "1"]
-    assert lines[-2:] == [f"- {w}" for w in report.warnings]
+    # the short table: no sat. column (no sigmoid or tanh layer), no flags (no NaN or inf)
+    assert lines[3].split() == [
+        "layer", "kind", "in→out", "‖∂L/∂W‖", "W", "std/init", "out", "std", "‖∂L/∂out‖", "dead",
+    ]  # fmt: skip
+    first = report.layers[0]
+    assert lines[5].split() == [
+        "0", "Dense", "4→3", "0", f"{first.weight_std / first.expected_std:.3g}", "He",
+        f"{first.output_std:.3g}", "0",
+    ]  # fmt: skip
+    assert lines[6].split() == ["1", "relu", "0", f"{report.layers[1].output_grad_norm:.3g}", "1"]
+    # warnings wrapped at 79 characters, each continued under its first word
+    assert "\n".join(lines[-3:]) == "\n".join(f"- {w}" for w in report.warnings).replace(
+        "their weights cannot move", "their weights cannot\n  move"
+    )
+    full = report.to_text(full=True).splitlines()
+    assert full[:2] == lines[:2]
+    assert full[3].split() == [
+        "layer", "kind", "in→out", "‖W‖", "‖∂L/∂W‖", "‖∂L/∂b‖", "‖∂L/∂W‖/‖W‖", "W", "std",
+        "expected", "out", "mean", "out", "std", "‖∂L/∂out‖", "dead", "sat.", "flags",
+    ]  # fmt: skip
+    assert full[5].split()[:8] == [
+        "0", "Dense", "4→3", f"{first.weight_norm:.3g}", "0", "0", "0", f"{first.weight_std:.3g}",
+    ]  # fmt: skip
     page = report._repr_html_()
     assert page.startswith("<div><p>GradientReport")
     assert page.count("<tr>") == 4
+    assert page.count("<th>") == len(full[3].split()) - 3  # W std, out mean, out std
     assert "<li>all units of layer 1 are dead (0 for every sample of the batch)</li>" in page
     assert repr(report) == (
         f"<GradientReport: 3 layer calls, loss {readable(report.loss)}, first/last layer "
@@ -470,6 +476,33 @@ def test_text_table_html_and_repr():
     healthy = report_diagnose(mlp([4, 3, 1], activation="tanh", rng=0), X, y)
     assert str(healthy).endswith("\n\nno warnings")
     assert "<p>no warnings</p>" in healthy._repr_html_()
+
+
+def test_the_printed_table_fits_79_characters():
+    """The course's deep sigmoid network: its printed report fits a page; the full one does not."""
+    X, Y, _ = load_digits(500)
+    net = mlp([64, *[32] * 8, 10], activation="sigmoid", init="xavier_uniform", rng=0)
+    report = report_diagnose(net, X, Y, loss="cross_entropy")
+    short, full = str(report).splitlines(), report.to_text(full=True).splitlines()
+    assert max(len(line) for line in short) <= 79 < max(len(line) for line in full)
+    assert len(short) == len(full) == 2 + 1 + 2 + 17 + 1 + 2  # the warning takes two lines
+    assert short[-2:] == [
+        "- the first layer's gradient (layer 0) is 2.45 × 10⁻⁵ of the last's (layer 16):",
+        "  vanishing",
+    ]
+    assert short[3].split()[-1] == "sat."  # sigmoid layers: saturation, no dead column
+    for line, row in zip(short[5:22], report.layers, strict=True):
+        cells = line.split()
+        assert cells[:2] == [row.name, row.kind]
+        if row.fan_in is not None:
+            assert cells[4:6] == [f"{row.weight_std / row.expected_std:.3g}", "Xavier"]
+
+
+def test_to_text_refuses_a_full_that_is_not_a_bool():
+    X, y = data()
+    report = report_diagnose(mlp([4, 3, 1], rng=0), X, y)
+    with pytest.raises(TypeError, match="full"):
+        report.to_text(full="yes")
 
 
 def test_html_escapes_names():
@@ -494,6 +527,18 @@ def test_plot_draws_the_gradient_norms_and_unit_fractions():
         bars = [patch.get_height() for patch in ax_units.patches]
         np.testing.assert_array_equal(bars, diagnostics.saturated_fraction(net, X))
         assert ax_grad.figure is ax_units.figure
+        # symbols and names only: the site shows the figure in English and in Korean
+        norm, last = r"$\|\partial L/\partial W^{(l)}\|$", r"$\|\partial L/\partial W^{(L)}\|$"
+        assert (ax_grad.get_title(), ax_grad.get_xlabel(), ax_grad.get_ylabel()) == ("", "", norm)
+        assert ax_grad.get_legend_handles_labels()[1] == [
+            norm,
+            f"< 0.01 × {last}",
+            f"> 100 × {last}",
+        ]
+        assert (ax_units.get_xlabel(), ax_units.get_ylabel()) == ("", "")
+        assert ax_units.get_legend_handles_labels()[1] == [
+            "sigmoid, tanh:\n$f'(z) < 0.05\\,\\max f'$"
+        ]
     finally:
         plt.close("all")
     fig, axes = plt.subplots(1, 2)

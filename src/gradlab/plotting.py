@@ -1,6 +1,9 @@
-"""Figure helpers shared by the gallery and the course pages (Matplotlib, imported lazily).
+r"""Figure helpers shared by the gallery and the course pages (Matplotlib, imported lazily).
 
-The library itself never imports Matplotlib; only these functions do, when called.
+The library itself never imports Matplotlib; only these functions do, when called. The
+text they draw inside a figure is symbols, numbers and names (:math:`l`, :math:`t`,
+:math:`\|\partial L/\partial W^{(l)}\|`, ReLU, Xavier), never English words: the site shows
+the same figures in its English and its Korean edition.
 
 An :class:`Explorer` is an interactive figure: sliders, and a precomputed :class:`Frame` for
 every position of them. It displays itself in a notebook, a MyST-NB page or a sphinx-gallery
@@ -131,10 +134,11 @@ def plot_gradient_norms(
     labels: Sequence[str] | None = None,
     **kwargs: Any,
 ) -> Any:
-    """Plot per-layer gradient norms on a log scale.
+    r"""Plot per-layer gradient norms on a log scale.
 
     One bar per layer for a single measurement, or one line per layer over the epochs of a
-    run, each in its :func:`layer_colors` color.
+    run, each in its :func:`layer_colors` color. The axes are labelled :math:`l` (the layer)
+    or :math:`t` (the epoch) and :math:`\|\partial L / \partial W^{(l)}\|`.
 
     Parameters
     ----------
@@ -144,7 +148,8 @@ def plot_gradient_norms(
     ax : matplotlib.axes.Axes or None, default None
         The Axes to draw on; None draws on a new figure.
     labels : sequence of str or None, default None
-        One label per layer; None labels them "layer 1", "layer 2", ...
+        One label per layer; None numbers them: ``1``, ``2``, ... under the bars,
+        :math:`l = 1`, :math:`l = 2`, ... in the legend of the lines.
     **kwargs
         Passed to ``ax.bar`` or ``ax.plot``.
 
@@ -166,22 +171,26 @@ def plot_gradient_norms(
     values = np.asarray(norms, dtype=float)
     ax = ax if ax is not None else plt.subplots()[1]
     n_layers = values.shape[-1]
-    names = list(labels) if labels is not None else [f"layer {i + 1}" for i in range(n_layers)]
+    # The figures are shown in the English and the Korean edition: their text is symbols.
+    numbers = [f"{i + 1}" if values.ndim == 1 else f"$l = {i + 1}$" for i in range(n_layers)]
+    names = list(labels) if labels is not None else numbers
     if values.ndim == 1:
         ax.bar(names, values, color=layer_colors(n_layers), **kwargs)
-        ax.set_ylabel(r"$\|\partial L / \partial W^{(l)}\|$")
+        ax.set_xlabel("$l$")
     else:
         for column, name, color in zip(values.T, names, layer_colors(n_layers), strict=True):
             ax.plot(np.arange(1, len(column) + 1), column, label=name, color=color, **kwargs)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("gradient norm")
+        ax.set_xlabel("$t$")
         ax.legend(fontsize="small")
+    ax.set_ylabel(r"$\|\partial L / \partial W^{(l)}\|$")
     ax.set_yscale("log")
     return ax
 
 
 def plot_losses(curves: dict[str, ArrayLike], ax: Any = None, log: bool = True) -> Any:
     """Plot several loss curves on one Axes, against the epoch.
+
+    The axes are labelled :math:`t` (the epoch) and :math:`L` (the loss).
 
     Parameters
     ----------
@@ -211,8 +220,8 @@ def plot_losses(curves: dict[str, ArrayLike], ax: Any = None, log: bool = True) 
     for label, values in curves.items():
         v = np.asarray(values, dtype=float)
         ax.plot(np.arange(1, len(v) + 1), v, label=label)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss")
+    ax.set_xlabel("$t$")
+    ax.set_ylabel("$L$")
     if log:
         ax.set_yscale("log")
     ax.legend(fontsize="small")
@@ -830,9 +839,10 @@ def explore_gradient_norms(
         )
         net.backward(losses.cross_entropy.derivative(net.forward(X_), Y_))
         norms = diagnostics.gradient_norms(net)
+        last = f"{len(norms)}".translate(_SUPERSCRIPTS)
         title = (
-            f"{depth} hidden {names[activation]} layers, {init_label[init]}: layer 1's "
-            f"gradient is {norms[0] / norms[-1]:.2g} × the last layer's"
+            f"{names[activation]}, {init_label[init]}: "
+            f"‖∂L/∂W⁽¹⁾‖ / ‖∂L/∂W⁽{last}⁾‖ = {norms[0] / norms[-1]:.2g}"
         )
         return Frame([Series(np.arange(1, len(norms) + 1), norms, style="linepoints")], title)
 
@@ -849,7 +859,7 @@ def explore_gradient_norms(
     return Explorer(
         sliders,
         frame,
-        xlabel="layer l (1 = input side)",
+        xlabel="l",
         ylabel="‖∂L/∂W⁽ˡ⁾‖",
         ylog=True,
         xlim=(0.5, max(depths) + 1.5),
@@ -874,7 +884,9 @@ def explore_momentum(
     For every learning rate :math:`\eta` and momentum :math:`\mu`, ``SGD(lr=eta,
     momentum=mu)`` takes ``steps`` steps from ``start`` with the gradient ``grad``; a path
     on which a weight passes ten times the largest coordinate of ``extent`` in size has
-    diverged and ends there. Contours of ``cost`` lie behind.
+    diverged and ends there. Contours of ``cost`` lie behind. Each frame's title gives the
+    cost :math:`f` at the end of the path, or the coordinate that passed and the step
+    (:math:`|y_{21}| > 45`).
 
     Parameters
     ----------
@@ -916,9 +928,9 @@ def explore_momentum(
     ...     return np.array([1.0, 20.0]) * w
     >>> explorer = explore_momentum(bowl, bowl_grad, (-4.0, 1.0), lrs=(0.05, 0.11), momenta=(0.0,))
     >>> explorer.frame(lr=0.05).title
-    'η = 0.05, μ = 0: cost 0.00028 after 100 steps'
-    >>> explorer.frame(lr=0.11).title
-    'η = 0.11, μ = 0: diverges, a weight passes ±45 at step 21'
+    'η = 0.05, μ = 0: f(x₁₀₀, y₁₀₀) = 0.00028'
+    >>> explorer.frame(lr=0.11).title   # y passes 10 times the drawn area at step 21
+    'η = 0.11, μ = 0: |y₂₁| > 45'
     """
     if not callable(cost) or not callable(grad):
         raise TypeError("cost and grad must be callable")
@@ -948,11 +960,13 @@ def explore_momentum(
                 break
         xy = np.array(path)
         head = f"η = {lr:g}, μ = {momentum:g}: "
-        if left is not None:
-            title = f"{head}diverges, a weight passes ±{far:g} at step {left}"
+        if left is not None:  # the coordinate that passed, at step t = left
+            name = "x" if abs(xy[-1, 0]) >= far else "y"
+            title = f"{head}|{name}{_subscript(left)}| > {far:g}"
         else:
-            title = f"{head}cost {float(cost(*xy[-1])):.2g} after {steps} steps"
-        return Frame([Series(xy[:, 0], xy[:, 1], "path", style="linepoints")], title)
+            t = _subscript(steps)
+            title = f"{head}f(x{t}, y{t}) = {float(cost(*xy[-1])):.2g}"
+        return Frame([Series(xy[:, 0], xy[:, 1], "SGD", style="linepoints")], title)
 
     return Explorer(
         [
@@ -1052,13 +1066,12 @@ def explore_sigmoid_chain(
         layers = np.arange(1, depth + 1)
         best = 0.25 ** (depth - layers + 1.0)
         title = (
-            f"L = {depth}, s = {scale:g}: layer 1 receives {reaching[0]:.2g} "
-            f"({best[0]:.2g} if every z = 0)"
+            f"L = {depth}, s = {scale:g}: ∂a_L/∂z₁ = {reaching[0]:.2g} ≤ (1/4)^L = {best[0]:.2g}"
         )
         return Frame(
             [
-                Series(layers, reaching, "product of the slopes σ′(z)", style="linepoints"),
-                Series(layers, best, "every z = 0: (1/4) per layer", style="dashed", muted=True),
+                Series(layers, reaching, "σ′(z_l) ⋯ σ′(z_L)", style="linepoints"),
+                Series(layers, best, "(1/4)^(L − l + 1)", style="dashed", muted=True),
             ],
             title,
         )
@@ -1074,8 +1087,8 @@ def explore_sigmoid_chain(
             ),
         ],
         frame,
-        xlabel="layer l (1 = input side)",
-        ylabel="gradient at layer l",
+        xlabel="l",
+        ylabel="∂a_L/∂z_l",
         ylog=True,
         xlim=(0.5, max(depths) + 0.5),
         caption=(
@@ -1142,6 +1155,14 @@ def _rounded(values: FloatArray, log: bool, lim: tuple[float, float]) -> list[fl
         r = _round(v) if digits is None else round(v, digits) + 0.0  # -0.0 -> 0.0
         out.append(int(r) if r.is_integer() and abs(r) < 1e15 else r)
     return out
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _subscript(n: int) -> str:
+    """``n`` in subscript digits: 21 -> ``"₂₁"``."""
+    return f"{n}".translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _shown(value: Any) -> str:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import math
+import textwrap
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -227,8 +228,9 @@ class GradientReport:
     """The gradient flow of one forward and backward pass, layer by layer.
 
     Returned by :func:`gradlab.report.diagnose` (gradlab networks) and
-    :func:`gradlab.torch.diagnose` (PyTorch modules). Printed, it is a text table; in a
-    notebook, an HTML table; :meth:`plot` draws it.
+    :func:`gradlab.torch.diagnose` (PyTorch modules). Printed, it is a text table of the
+    main columns (:meth:`to_text` gives all of them); in a notebook, an HTML table with every
+    column; :meth:`plot` draws it.
 
     Each field is also an attribute of the same name.
 
@@ -300,9 +302,60 @@ class GradientReport:
         return f"<{self._summary()}, {len(self.warnings)} warning(s)>"
 
     def __str__(self) -> str:
-        table = [[header for header, _ in _COLUMNS]]
-        table += [[cell(row) for _, cell in _COLUMNS] for row in self.layers]
-        widths = [max(len(line[i]) for line in table) for i in range(len(_COLUMNS))]
+        return self.to_text()
+
+    def to_text(self, full: bool = False) -> str:
+        """The report as text: a summary, a table with one row per layer call, the warnings.
+
+        ``str(report)`` and ``print(report)`` give the short table, which fits a terminal
+        or a page of 79 characters; ``full=True`` gives every column, as the notebook's
+        HTML table does.
+
+        Parameters
+        ----------
+        full : bool, default False
+            False: the columns layer, kind, in→out, ‖∂L/∂W‖, W std/init (the weights'
+            standard deviation over the one Xavier or He gives this fan-in, e.g.
+            ``1.01 Xavier``), out std, ‖∂L/∂out‖, dead, sat. and flags; a column empty in
+            every row (dead without ReLU layers, flags without NaN or inf) is left out.
+            True: all of them, plus ‖W‖, ‖∂L/∂b‖, ‖∂L/∂W‖/‖W‖, the two standard deviations
+            apart, and out mean, whether empty or not.
+
+        Returns
+        -------
+        str
+            The warnings are wrapped at 79 characters; the short table of a network like
+            the course's (numbered layers, kinds such as ``sigmoid``) fits in them too.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from gradlab import mlp
+        >>> from gradlab.report import diagnose
+        >>> X = np.random.default_rng(0).normal(size=(16, 4))
+        >>> report = diagnose(mlp([4, 3, 1], activation="tanh", rng=0), X, np.zeros((16, 1)))
+        >>> print(report)
+        GradientReport: 3 layer calls, loss 0.416
+        first/last layer gradient norm 1.09
+        <BLANKLINE>
+        layer  kind   in→out  ‖∂L/∂W‖   W std/init  out std  ‖∂L/∂out‖    sat.
+        -----  -----  ------  -------  -----------  -------  ---------  ------
+        0      Dense     4→3    0.777  1.17 Xavier     1.03      0.281
+        1      tanh                                   0.638      0.498  0.0625
+        2      Dense     3→1    0.713  1.25 Xavier    0.609      0.323
+        <BLANKLINE>
+        no warnings
+        >>> "‖∂L/∂b‖" in report.to_text(full=True)
+        True
+        """
+        check_bool(full, "full")
+        columns = _HTML_COLUMNS if full else _SHORT_COLUMNS
+        table = [[header for header, _ in columns]]
+        table += [[cell(row) for _, cell in columns] for row in self.layers]
+        if not full:  # leave out the columns that are empty in every row
+            keep = [i for i in range(len(columns)) if i < 2 or any(line[i] for line in table[1:])]
+            table = [[line[i] for i in keep] for line in table]
+        widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
         lines = [
             "  ".join(
                 c.rjust(w) if i > 1 else c.ljust(w)
@@ -311,9 +364,15 @@ class GradientReport:
             for line in table
         ]
         lines.insert(1, "  ".join("-" * w for w in widths))
+        head = [f"GradientReport: {len(self.layers)} layer calls, loss {readable(self.loss)}"]
+        if (ratio := self.first_to_last) is not None:
+            head.append(f"first/last layer gradient norm {readable(ratio)}")
         warnings = self.warnings
-        notes = [f"- {w}" for w in warnings] if warnings else ["no warnings"]
-        return "\n".join([self._summary(), "", *lines, "", *notes])
+        wrap = textwrap.TextWrapper(
+            _TEXT_WIDTH, initial_indent="- ", subsequent_indent="  ", break_on_hyphens=False
+        )
+        notes = [wrap.fill(w) for w in warnings] if warnings else ["no warnings"]
+        return "\n".join([*head, "", *lines, "", *notes])
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(h)}</th>" for h, _ in _HTML_COLUMNS)
@@ -337,10 +396,13 @@ class GradientReport:
     def plot(self, axes: Sequence[Any] | None = None) -> Any:
         """Draw the gradient norms and the dead and saturated fractions, layer by layer.
 
-        Top: each weighted layer's :math:`\\|\\partial L/\\partial W\\|` on a log scale, with
-        the bands where the vanishing and exploding warnings start (relative to the last
-        layer). Bottom: the share of dead units of each ReLU layer and of saturated outputs of
-        each sigmoid or tanh layer, with the warning thresholds.
+        Top: each weighted layer's :math:`\\|\\partial L/\\partial W^{(l)}\\|` on a log scale,
+        with the bands where the vanishing and exploding warnings start (relative to the last
+        layer's, :math:`W^{(L)}`). Bottom: the share of dead units of each ReLU layer
+        (:math:`h = 0` for every sample :math:`x` of the batch) and of saturated outputs of
+        each sigmoid or tanh layer (slope :math:`f'(z)` below 0.05 of its largest), with the
+        warning thresholds. The layers are named on the horizontal axes as in the table. The
+        text is symbols and names only, so that the figure reads the same in any language.
 
         Parameters
         ----------
@@ -377,20 +439,22 @@ class GradientReport:
         x = np.arange(len(rows))
         norms = np.array([r.grad_norm for r in rows], dtype=np.float64)
         shown = np.where(norms > 0, norms, np.nan)
-        ax.plot(x, shown, "o-", color="C0", label=r"$\|\partial L/\partial W\|$")
+        norm = r"$\|\partial L/\partial W^{(l)}\|$"
+        ax.plot(x, shown, "o-", color="C0", label=norm)
         values = list(shown[np.isfinite(shown)])
         last = norms[-1]
         if np.isfinite(last) and last > 0:
             low, high = self.thresholds.vanishing * last, self.thresholds.exploding * last
             values += [low, high]
             bottom, top = min(values) / 10, max(values) * 10
+            last_norm = r"$\|\partial L/\partial W^{(L)}\|$"
             ax.axhspan(
                 bottom, low, color="C9", alpha=0.15, lw=0,
-                label=f"vanishing:\nbelow {readable(self.thresholds.vanishing)} × last",
+                label=f"< {readable(self.thresholds.vanishing)} × {last_norm}",
             )  # fmt: skip
             ax.axhspan(
                 high, top, color="C3", alpha=0.12, lw=0,
-                label=f"exploding:\nabove {readable(self.thresholds.exploding)} × last",
+                label=f"> {readable(self.thresholds.exploding)} × {last_norm}",
             )  # fmt: skip
             ax.set_ylim(bottom, top)
         ax.set_yscale("log")
@@ -405,8 +469,7 @@ class GradientReport:
             )
         ax.set_xticks(x, [r.name for r in rows])
         ax.set_xlim(-0.5, len(rows) - 0.5)
-        ax.set_ylabel("weight-gradient norm")
-        ax.set_title("gradient reaching each weighted layer (first = input side)")
+        ax.set_ylabel(norm)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
 
     def _plot_units(self, ax: Any) -> None:
@@ -427,9 +490,8 @@ class GradientReport:
             return
         x = np.arange(len(rows))
         kinds = [
-            ("dead_fraction", "dead units (ReLU)", "C1", "--", self.thresholds.dead),
-            ("saturated_fraction", "saturated outputs\n(sigmoid, tanh)", "C4", ":",
-             self.thresholds.saturated),
+            ("dead_fraction", r"ReLU: $h = 0\ \forall x$", "C1", "--", self.thresholds.dead),
+            ("saturated_fraction", _SATURATED_LABEL, "C4", ":", self.thresholds.saturated),
         ]  # fmt: skip
         for field, label, color, style, threshold in kinds:
             at = [i for i, r in enumerate(rows) if getattr(r, field) is not None]
@@ -441,9 +503,11 @@ class GradientReport:
         ax.set_xticks(x, [r.name for r in rows])
         ax.set_xlim(-0.5, len(rows) - 0.5)
         ax.set_ylim(0, 1.05)
-        ax.set_ylabel("fraction")
-        ax.set_xlabel("layer")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+
+
+#: The legend entry of the saturated shares in :meth:`GradientReport.plot`.
+_SATURATED_LABEL = f"sigmoid, tanh:\n$f'(z) < {SATURATION_SLOPE:g}\\,\\max f'$"
 
 
 def _labels(rows: Sequence[LayerRow]) -> str:
@@ -541,6 +605,23 @@ _HTML_COLUMNS = [
     ("out mean", lambda r: _cell(r.output_mean)),
     *_COLUMNS[8:],
 ]
+
+
+def _std_over_init(row: LayerRow) -> str:
+    if row.weight_std is None or row.expected_std is None:
+        return ""
+    return f"{_cell(_ratio(row.weight_std, row.expected_std))} {row.expected_init}"
+
+
+#: What ``str(report)`` shows: the columns that answer "vanishing, exploding, dead?" in 79
+#: characters; :meth:`GradientReport.to_text` with ``full=True`` shows all of them.
+_SHORT_COLUMNS = [
+    *_COLUMNS[:3],
+    _COLUMNS[4],
+    ("W std/init", _std_over_init),
+    *_COLUMNS[8:],
+]
+_TEXT_WIDTH = 79
 
 
 # -- measurements shared by gradlab.report.diagnose and gradlab.torch.diagnose ------------------
