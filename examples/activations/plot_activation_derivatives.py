@@ -94,13 +94,24 @@ print(f"largest gap, derivative() vs central difference: {worst:.2e}")
 # :math:`z > 0` the three ReLU-type curves coincide, drawn thinner on top of each other.
 import matplotlib.pyplot as plt
 
-fig, (ax_f, ax_d) = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
+fig, (ax_f, ax_d) = plt.subplots(
+    2,
+    1,
+    figsize=(7, 7),
+    sharex=True,
+    num=(
+        "Sigmoid, tanh, ReLU, Leaky ReLU and ELU against z from -6 to 6 (top) "
+        "and their derivatives (bottom): the sigmoid's derivative peaks at "
+        "1/4 at z = 0, tanh's at 1, and the ReLU family's is 1 for every "
+        "positive z."
+    ),
+)
 for i, f in enumerate(FUNCTIONS):
     width = 3.5 - 0.6 * i  # thinner on top: coinciding curves stay visible
     ax_f.plot(GRID, values[f.name], linewidth=width, label=f.name)
     ax_d.plot(GRID, slopes[f.name], linewidth=width, label=f.name)
-ax_f.set(ylabel=r"$\sigma(z)$", ylim=(-1.5, 3.0), title="Activation functions")
-ax_d.set(ylabel=r"$\sigma'(z)$", ylim=(-0.05, 1.15), title="Their derivatives")
+ax_f.set(ylabel=r"$\sigma(z)$", ylim=(-1.5, 3.0))
+ax_d.set(ylabel=r"$\sigma'(z)$", ylim=(-0.05, 1.15))
 ax_d.set_xlabel("$z$")
 arrow = {"arrowstyle": "->", "color": "0.3"}
 for peak, text, where in [

@@ -160,34 +160,58 @@ for (scenario, activation), trace in runs.items():
 # activate.
 import matplotlib.pyplot as plt
 
+NAMES = {"relu": "ReLU", "leaky_relu": "Leaky ReLU"}
+
 
 def plot_runs(ax, key):
     """One measurement of the four runs against the epoch."""
     start = 1 if key == "loss" else 0  # the loss is recorded after each epoch
-    for i, scenario in enumerate(SCENARIOS):
+    for i, (scenario, setting) in enumerate(SCENARIOS.items()):
         for activation, style in (("relu", "-"), ("leaky_relu", "--")):
             values = runs[scenario, activation][key]
             epochs = np.arange(start, start + len(values))
-            label = f"{activation}, {scenario}"
+            # symbols and names only: the figures are shown in two languages
+            label = (
+                f"{NAMES[activation]}, {setting['optimizer'].__name__}, "
+                rf"$b = {setting['bias']:g}$, $\eta = {setting['lr']:g}$"
+            )
             ax.plot(epochs, values, style, color=f"C{i}", label=label)
     ax.grid(alpha=0.3)
 
 
 # sphinx_gallery_thumbnail_number = 1
-fig, ax = plt.subplots(figsize=(7, 4))
+fig, ax = plt.subplots(
+    figsize=(7, 4),
+    num=(
+        "Share of the 32 hidden units switched off against epoch, ReLU solid "
+        "and Leaky ReLU dashed, with a large negative bias or a large "
+        "learning rate: dead ReLU units stay dead, while the Leaky ReLU "
+        "units switched off by the bias come back on."
+    ),
+)
 plot_runs(ax, "off")
-ax.set(ylim=(-0.03, 1.03), xlabel="epoch", ylabel="fraction of the 32 units")
-ax.set_title("Units with output ≤ 0 on every sample (ReLU: dead)")
+ax.set(ylim=(-0.03, 1.03), xlabel="$t$")
+ax.set_ylabel(r"$\#\{j: h_j \leq 0\ \forall x\}\ /\ 32$")
 fig.legend(loc="outside lower center", ncols=2)
 
-fig, (ax_grad, ax_loss) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
+fig, (ax_grad, ax_loss) = plt.subplots(
+    2,
+    1,
+    figsize=(7, 6.5),
+    sharex=True,
+    num=(
+        "Share of hidden units with no gradient (top) and the training loss "
+        "on a log scale (bottom) against epoch for the same four runs: Leaky "
+        "ReLU units never lose their gradient, and with the negative bias "
+        "the ReLU network's loss stays several times higher."
+    ),
+)
 plot_runs(ax_grad, "no_grad")
-ax_grad.set(ylim=(-0.03, 1.03), ylabel="fraction of the 32 units")
-ax_grad.set_title("Units receiving a gradient of exactly 0")
-ax_grad.text(100, 0.05, "both Leaky ReLU runs: 0 throughout", ha="center")
+ax_grad.set(ylim=(-0.03, 1.03))
+ax_grad.set_ylabel(r"$\#\{j: \partial L / \partial w_j = 0\}\ /\ 32$")
+ax_grad.text(100, 0.05, "Leaky ReLU: 0", ha="center")
 plot_runs(ax_loss, "loss")
-ax_loss.set(yscale="log", xlabel="epoch", ylabel="loss")
-ax_loss.set_title("Training loss (cross-entropy)")
+ax_loss.set(yscale="log", xlabel="$t$", ylabel="$L$")
 handles, labels = ax_loss.get_legend_handles_labels()
 fig.legend(handles, labels, loc="outside lower center", ncols=2)
 plt.show()

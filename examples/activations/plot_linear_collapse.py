@@ -124,9 +124,21 @@ def probability_map(net):
 
 
 gx, gy = np.meshgrid(GRID, GRID)
-fig, axes = plt.subplots(1, 2, figsize=(7, 3.6), sharey=True)
+fig, axes = plt.subplots(
+    1,
+    2,
+    figsize=(7, 3.6),
+    sharey=True,
+    num=(
+        "Predicted probability of the inner class over the plane, with the "
+        "two rings of training points, for the network without a "
+        "nonlinearity (left) and with ReLU (right): the linear network's "
+        "boundary is a straight line through both rings, the ReLU network's "
+        "closes around the inner ring."
+    ),
+)
 levels = np.linspace(0, 1, 11)
-nets = {"identity": linear, "ReLU": nonlinear}
+nets = {"$f(z) = z$": linear, "ReLU": nonlinear}  # the activation between
 for ax, (name, net) in zip(axes, nets.items(), strict=True):
     prob = probability_map(net)
     shade = ax.contourf(gx, gy, prob, levels, cmap="RdBu_r", alpha=0.6)
@@ -140,7 +152,7 @@ for ax, (name, net) in zip(axes, nets.items(), strict=True):
         s=14,
     )
     ax.set(
-        title=f"{name} between: {accuracy(net, X, y):.0%} correct",
+        title=f"{name}: {accuracy(net, X, y):.0%}",
         xlabel="$x_1$",
         aspect="equal",
         xlim=(-1.6, 1.6),
@@ -150,7 +162,7 @@ line = -(b[0] + W[0, 0] * GRID) / W[1, 0]  # the x_2 where x W + b = 0
 axes[0].plot(GRID, line, "--", color="C1", linewidth=2, label="$xW + b = 0$")
 axes[0].legend(loc="lower left")
 axes[0].set_ylabel("$x_2$")
-fig.colorbar(shade, ax=axes, label="probability of class 1 (inner ring)")
+fig.colorbar(shade, ax=axes, label=r"$P(y = 1 \mid x)$")
 plt.show()
 
 # %%

@@ -125,7 +125,15 @@ for node in order:
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyBboxPatch
 
-fig, ax = plt.subplots(figsize=(7, 4.2))
+fig, ax = plt.subplots(
+    figsize=(7, 4.2),
+    num=(
+        "Computational graph of z = xy, u = zx, w = z + u at x = 2, y = 3: "
+        "boxes give each node's value and its gradient of w, arrows the "
+        "local derivatives; the shared nodes x and z, in orange, sum one "
+        "term per use, dw/dz = 3 and dw/dx = 15."
+    ),
+)
 for node in order:
     cx, cy = position[id(node)]
     shared = len(children[id(node)]) > 1
@@ -140,16 +148,19 @@ for node in order:
             linewidth=2 if shared else 1,
         )
     )
-    kind = f" = {node.op}" if node.op else " (leaf)"
-    grad = f"grad {float(node.grad):g}"
+    # symbols only: the figure is shown in the English and the Korean edition
+    operation = {"*": "·", "+": " + "}.get(node.op, "")
+    parents = operation.join(p.name for p in node.parents)
+    kind = f" = {parents}" if node.op else ""
+    grad = f"∂w/∂{node.name} = {float(node.grad):g}"
     if shared:  # one term per child: d w/d child * d child/d node
         kids = children[id(node)]
         terms = [float(c.grad) * local_derivative(c, node) for c in kids]
-        grad += " = " + " + ".join(f"{t:g}" for t in terms)
+        grad += "\n= " + " + ".join(f"{t:g}" for t in terms)
     ax.text(
         cx,
         cy,
-        f"{node.name}{kind}\nvalue {float(node.data):g}\n{grad}",
+        f"{node.name}{kind} = {float(node.data):g}\n{grad}",
         ha="center",
         va="center",
         fontsize=9,
@@ -182,7 +193,7 @@ ax.set(
     xlim=(-1.0, 8.8),
     ylim=(-2.7, 2.7),
     aspect="equal",
-    title="z = x·y, u = z·x, w = z + u: values flow right, gradients left",
+    title="z = x·y, u = z·x, w = z + u",
 )
 ax.axis("off")
 plt.show()
@@ -257,14 +268,20 @@ for depth in depths:
 # -------------------
 # On a log scale the path enumeration is a straight line, :math:`4 \cdot 2^d - 3` calls;
 # backward's :math:`3d + 1` visits barely rise.
-fig, ax = plt.subplots(figsize=(6.4, 4))
-every_path = "enumerating every path (recursive calls)"
-ax.semilogy(depths, naive_calls, "o-", label=every_path)
-ax.semilogy(depths, dp_visits, "s-", label="backward: each node once (DP)")
-ax.set(
-    xlabel="depth $d$ (layers of tanh + sigmoid)",
-    ylabel="work (node visits)",
+fig, ax = plt.subplots(
+    figsize=(6.4, 4),
+    num=(
+        "Work against the depth d of a branching graph, log scale: "
+        "enumerating every path takes a number of calls that doubles with "
+        "each layer, a straight line, while backward visits only its 3d + 1 "
+        "nodes, a line that barely rises."
+    ),
 )
+# the legend names the code's two ways and the counts they reach
+every_path = r"path_sum: $4 \cdot 2^d - 3$"
+ax.semilogy(depths, naive_calls, "o-", label=every_path)
+ax.semilogy(depths, dp_visits, "s-", label="backward: $3d + 1$")
+ax.set_xlabel("$d$")
 ax.grid(alpha=0.3, which="both")
 ax.legend()
 plt.show()

@@ -134,7 +134,15 @@ RADIUS = 1.0
 inputs = [np.array([0.0, 2.0]), np.array([0.0, -2.0])]
 hidden = [np.array([5.0, 2.0]), np.array([5.0, -2.0])]
 output = np.array([10.0, 0.0])
-fig, ax = plt.subplots(figsize=(7, 4.2))
+fig, ax = plt.subplots(
+    figsize=(7, 4.2),
+    num=(
+        "The lecture's 2-2-1 sigmoid network after one SGD step on the input "
+        "(1, 1) with target 1: each unit shows its forward values, each "
+        "edge its weight before and after the step and its gradient, and "
+        "the error E sits beside the output."
+    ),
+)
 ARROW = {"arrowstyle": "->", "color": "0.4", "shrinkA": 0, "shrinkB": 0}
 BOX = {"facecolor": "white", "edgecolor": "0.8", "boxstyle": "round,pad=0.3"}
 
@@ -181,14 +189,14 @@ for center, text, color in units:
     ax.text(*center, text, ha="center", va="center", fontsize=8)
 error = "\n".join(
     [
-        f"target $y$ = {target[0, 0]:g}",
+        f"$y$ = {target[0, 0]:g}",
         r"$E = \frac{1}{2}(y - \hat y)^2$",
         f"    = {E:.6f}",
     ]
 )
 ax.text(output[0], output[1] - 1.2, error, ha="center", va="top")
 ax.set(xlim=(-1.1, 11.6), ylim=(-3.1, 3.1), aspect="equal")
-ax.set_title("The lecture's 2-2-1 network after one SGD step")
+ax.set_title(r"2-2-1, SGD, $\eta = 0.01$")  # symbols: shown in two languages
 ax.axis("off")
 plt.show()
 

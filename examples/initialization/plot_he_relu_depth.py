@@ -66,15 +66,23 @@ print(f"Xavier, theory 2**(-(30 - 1)/2) = {theory:.3g}; He, theory 1")
 import matplotlib.pyplot as plt
 
 layers = np.arange(1, DEPTH + 1)
-fig, ax = plt.subplots(figsize=(7, 3.8))
+fig, ax = plt.subplots(
+    figsize=(7, 3.8),
+    num=(
+        "Spread of the pre-activations of each of 30 ReLU layers relative to "
+        "layer 1, log scale, He against Xavier initialization: flat for He, "
+        "halving in variance per layer for Xavier, on the dashed line the "
+        "theory predicts."
+    ),
+)
 for name, s in stds.items():
     ax.plot(layers, s / s[0], marker="o", markersize=3, label=name)
-theory_label = r"$2^{-(l-1)/2}$ (theory for Xavier)"
+theory_label = r"Xavier: $2^{-(l-1)/2}$"
 ax.plot(layers, 2.0 ** (-(layers - 1) / 2), "k--", label=theory_label)
 ax.set_yscale("log")
-ax.set_xlabel("layer $l$")
+ax.set_xlabel("$l$")
 ax.set_ylabel(r"std$(y_l)$ / std$(y_1)$")
-ax.set_title("30 ReLU layers of 512 units at initialization")
+ax.set_title(r"ReLU, $L = 30$, $n = 512$")
 ax.legend()
 plt.show()
 
@@ -128,21 +136,30 @@ for name, (model, history) in runs.items():
 # %%
 # Loss and first-layer gradient during training
 # ---------------------------------------------
-fig, (ax_loss, ax_grad) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
+fig, (ax_loss, ax_grad) = plt.subplots(
+    2,
+    1,
+    figsize=(7, 6),
+    sharex=True,
+    num=(
+        "Training loss (top) and first-layer gradient norm (bottom, log "
+        "scale) against epoch for the 30-layer ReLU network: with Xavier "
+        "initialization the loss stays at ln 10 and the gradient is orders "
+        "of magnitude smaller; with He the network learns."
+    ),
+)
 for name, (_, history) in runs.items():
     epochs = np.arange(len(history.loss) + 1)
     curve = [history.initial_loss, *history.loss]
     ax_loss.plot(epochs, curve, marker="o", label=name)
     ax_grad.plot(epochs[1:], history.grad_norms[:, 0], marker="o", label=name)
-uniform = r"$\ln 10$ (uniform guess)"
+uniform = r"$\ln 10$"
 ax_loss.axhline(np.log(10), color="k", ls=":", zorder=3, label=uniform)
-ax_loss.set_ylabel("training loss (cross-entropy)")
-ax_loss.set_title("training loss")
+ax_loss.set_ylabel("$L$")
 ax_loss.legend()
 ax_grad.set_yscale("log")
-ax_grad.set_xlabel("epoch")
-ax_grad.set_ylabel(r"mean $\|\partial L/\partial W^{(1)}\|$")
-ax_grad.set_title("first layer's gradient")
+ax_grad.set_xlabel("$t$")
+ax_grad.set_ylabel(r"$\overline{\|\partial L/\partial W^{(1)}\|}$")
 ax_grad.legend()
 plt.show()
 

@@ -85,7 +85,19 @@ import matplotlib.pyplot as plt
 from gradlab.plotting import layer_colors
 
 # sphinx_gallery_thumbnail_number = 1
-fig, axes = plt.subplots(3, 1, figsize=(7, 7.5), sharex=True, sharey=True)
+fig, axes = plt.subplots(
+    3,
+    1,
+    figsize=(7, 7.5),
+    sharex=True,
+    sharey=True,
+    num=(
+        "Histograms of the sigmoid outputs of hidden layers 1, 3 and 5 for "
+        "normal weights of standard deviation 0.01 and 1 and for Xavier's "
+        "rule: tiny weights put every output near 1/2, large ones pile many "
+        "into the saturated ends, Xavier spreads them over the middle."
+    ),
+)
 bins = np.linspace(0, 1, 51)
 shown = (1, 3, 5)
 for ax, (name, layer_values) in zip(axes, outputs.items(), strict=True):
@@ -95,12 +107,12 @@ for ax, (name, layer_values) in zip(axes, outputs.items(), strict=True):
     for layer, color in zip(shown, layer_colors(len(shown)), strict=True):
         values = layer_values[layer - 1].ravel()
         weights = np.full(values.size, 1 / values.size)
-        style = {"histtype": "step", "color": color, "label": f"layer {layer}"}
+        style = {"histtype": "step", "color": color, "label": f"$l = {layer}$"}
         ax.hist(values, bins=bins, weights=weights, **style)
     ax.set_yscale("log")
-    ax.set_title(name)
-    ax.set_ylabel("fraction per bin")
-axes[-1].set_xlabel(r"sigmoid output $\sigma(z)$")
+    ax.set_title(name.split(", ", 1)[-1])  # N(0, 0.01²), N(0, 1), Xavier
+    ax.set_ylabel("$P$")  # the share of the outputs in each bin
+axes[-1].set_xlabel(r"$\sigma(z)$")
 axes[0].legend(loc="upper left")
 plt.show()
 

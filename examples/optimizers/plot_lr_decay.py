@@ -123,21 +123,30 @@ print(f"largest difference from the lecture's formula: {gap:.2g}")
 # run is the large constant one, so it is drawn dashed.
 import matplotlib.pyplot as plt
 
-fig, (ax_loss, ax_lr) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
+fig, (ax_loss, ax_lr) = plt.subplots(
+    2,
+    1,
+    figsize=(7, 6.5),
+    sharex=True,
+    num=(
+        "Excess loss above the best possible, log scale (top), and learning "
+        "rate (bottom) against epoch for a large constant rate, a small "
+        "constant rate and the large rate halved every five epochs: the "
+        "large rate stalls on a plateau, the small one is slow, and the "
+        "decayed rate ends lowest."
+    ),
+)
 for name, history in histories.items():
     style = {"ls": "--"} if name.startswith("decayed") else {}
+    label = name.split(" ", 1)[1]  # symbols only: shown in two languages
     losses = np.concatenate([[history.initial_loss], history.loss])
     excess = losses - best_loss
-    ax_loss.semilogy(np.arange(len(losses)), excess, label=name, **style)
+    ax_loss.semilogy(np.arange(len(losses)), excess, label=label, **style)
     epochs = np.arange(1, len(history.lr) + 1)
-    ax_lr.step(epochs, history.lr, where="mid", label=name, **style)
-ax_loss.set(
-    ylabel="loss - least-squares loss",
-    title="Excess loss after each epoch",
-)
+    ax_lr.step(epochs, history.lr, where="mid", label=label, **style)
+ax_loss.set(ylabel=r"$L - \min L$")
 ax_loss.legend()
-ax_lr.set(xlabel="epoch", ylabel=r"learning rate $\eta$", yscale="log")
-ax_lr.set_title("Learning rate")
+ax_lr.set(xlabel="$t$", ylabel=r"$\eta$", yscale="log")
 plt.show()
 
 # %%

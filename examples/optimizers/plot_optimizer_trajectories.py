@@ -179,9 +179,36 @@ import matplotlib.pyplot as plt
 
 # tab10 without its gray, which the contours use
 colors = [c for i, c in enumerate(plt.get_cmap("tab10").colors) if i != 7]
+# each surface titled by its formula: the figures are shown in two languages
+FORMULAS = {
+    "elongated bowl": r"$f = \frac{1}{2}(x^2 + 20 y^2)$",
+    "saddle point": r"$f = 10 x^2 + \frac{1}{4} y^4 - \frac{1}{2} y^2$",
+    "Rosenbrock": r"Rosenbrock: $f = (1 - x)^2 + 100 (y - x^2)^2$",
+}
+# what each figure shows (its label: the alt text of its image)
+WHAT_TO_SEE = {
+    "elongated bowl": (
+        "an elongated bowl: SGD crawls along the flat direction, momentum "
+        "spirals in, the adaptive methods head almost straight to the minimum"
+    ),
+    "saddle point": (
+        "a saddle point: plain SGD is the slowest to leave the ridge, "
+        "momentum and the adaptive methods escape to a minimum much sooner"
+    ),
+    "Rosenbrock": (
+        "Rosenbrock's curved valley: Momentum, Nesterov and Adam reach the "
+        "minimum at (1, 1), SGD and Adadelta end far from it"
+    ),
+}
 # sphinx_gallery_thumbnail_number = 1
 for surface_name, surface in SURFACES.items():
-    fig, ax = plt.subplots(figsize=(7, 4.8))
+    fig, ax = plt.subplots(
+        figsize=(7, 4.8),
+        num=(
+            "Paths of eight optimizers, from a star to the minima marked by "
+            f"crosses, on the contours of {WHAT_TO_SEE[surface_name]}."
+        ),
+    )
     x0, x1, y0, y1 = surface.extent
     gx, gy = np.meshgrid(np.linspace(x0, x1, 300), np.linspace(y0, y1, 300))
     height = surface.f(gx, gy) - surface.f(*surface.minima[0])
@@ -195,7 +222,7 @@ for surface_name, surface in SURFACES.items():
     minima = np.transpose(surface.minima)
     ax.plot(*minima, marker="X", ms=9, color="black", ls="none")
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x$", ylabel="$y$")
-    ax.set_title(surface_name)
+    ax.set_title(FORMULAS[surface_name])
     fig.legend(loc="outside lower center", ncols=4)
 plt.show()
 

@@ -184,15 +184,27 @@ for name, (model, _, record) in results.items():
 # Training loss on a log scale (top), test loss on a linear scale (bottom).
 import matplotlib.pyplot as plt
 
-fig, (ax_train, ax_test) = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
+fig, (ax_train, ax_test) = plt.subplots(
+    2,
+    1,
+    figsize=(7, 7),
+    sharex=True,
+    num=(
+        "Training loss on 50 digits (top, log scale) and test loss on 500 "
+        "(bottom) against epoch for SGD and Adam, plain, with L2 or L1, and "
+        "AdamW: every run fits the training digits, and without "
+        "regularization the test loss climbs again after its minimum."
+    ),
+)
 for i, (name, (_, _, record)) in enumerate(results.items()):
     dashes = "-" if name.startswith("SGD") else "--"
     style = {"color": f"C{i}", "linestyle": dashes}
     ax_train.semilogy(record[:, 0], record[:, 1], label=name, **style)
     ax_test.plot(record[:, 0], record[:, 2], label=name, **style)
-ax_train.set(ylabel="cross-entropy", title="Training loss (50 digits)")
-ax_test.set(xlabel="epoch", ylabel="cross-entropy", ylim=(0.6, 1.3))
-ax_test.set_title("Test loss (500 digits)")
+# symbols only (the figure is shown in two languages): n digits in each set
+ax_train.set(ylabel=r"$L_\mathrm{train}$", title="$n = 50$")
+ax_test.set(xlabel="$t$", ylabel=r"$L_\mathrm{test}$", ylim=(0.6, 1.3))
+ax_test.set_title("$n = 500$")
 ax_test.legend(ncols=2)
 plt.show()
 
@@ -201,15 +213,27 @@ plt.show()
 # ----------------------------
 # Histograms of :math:`|w|` (log scale). L1 piles a large fraction of the weights up near zero;
 # L2 and AdamW shrink all weights by a common factor.
-fig, axes = plt.subplots(2, 1, figsize=(7, 6), sharex=True, sharey=True)
+fig, axes = plt.subplots(
+    2,
+    1,
+    figsize=(7, 6),
+    sharex=True,
+    sharey=True,
+    num=(
+        "Histograms of the weights' sizes after training, log scale, SGD "
+        "runs on top and Adam runs below: L1, and Adam with L2, pile many "
+        "weights up near zero, while L2 on SGD and AdamW shrink all weights "
+        "by a common factor."
+    ),
+)
 bins = np.geomspace(1e-6, 10, 50)
 for ax, family in zip(axes, ("SGD", "Adam"), strict=True):
     for name in (n for n in RUNS if n.startswith(family)):
         sizes = np.abs(weights(results[name][0]))
         ax.hist(sizes, bins=bins, histtype="step", label=name)
-    ax.set(xscale="log", ylabel="number of weights", title=f"{family} family")
+    ax.set(xscale="log", ylabel=r"$\#\,w$", title=family)  # weights per bin
     ax.legend(loc="upper left")
-axes[-1].set_xlabel("|w|")
+axes[-1].set_xlabel("$|w|$")
 plt.show()
 
 # %%

@@ -26,11 +26,13 @@ report comes from :func:`gradlab.torch.diagnose`. Course chapter: :ref:`course-v
 #
 # The chapter's network: 64 inputs, eight hidden sigmoid layers of 32 units, 10 outputs with
 # the softmax cross-entropy, Xavier-uniform weights (:func:`gradlab.layers.mlp`). One call on
-# 500 digits; printing the report gives its table and its warnings. The columns: the weight
-# norm :math:`\|W\|`, its gradient's norm and their ratio (the relative size of a gradient
-# step), the standard deviation of the weights next to the one Xavier or He would give for
-# the layer's fan-in, the standard deviation of the layer's output, the norm of the gradient
-# reaching that output, and the dead and saturated shares.
+# 500 digits; printing the report gives its table and its warnings. The columns: the norm of
+# the weight gradient :math:`\|\partial L/\partial W\|`, the standard deviation of the weights
+# as a multiple of the one Xavier or He would give for the layer's fan-in (``W std/init``),
+# the standard deviation of the layer's output, the norm of the gradient reaching that
+# output, and the share of saturated units (of dead ones in a ReLU network).
+# ``sigmoid_report.to_text(full=True)`` adds the weight norm :math:`\|W\|`, the gradient
+# step relative to it and the other columns of the notebook's HTML table.
 from gradlab import diagnostics, mlp
 from gradlab.datasets import load_digits
 
@@ -58,7 +60,14 @@ print(sigmoid_report)
 # last layer, and the share of saturated outputs of each sigmoid layer (bottom), with the
 # threshold of the saturation warning.
 axes = sigmoid_report.plot()
-axes[0].set_title("deep sigmoid network, Xavier: the gradient fades toward the input")
+axes[0].set_title("sigmoid, Xavier")
+axes[0].figure.set_label(
+    "Gradient report of the deep sigmoid network with Xavier weights: the "
+    "weight-gradient norm of each layer on a log scale (top), falling about "
+    "fourfold per layer toward the input, deep into the vanishing band, and "
+    "the share of saturated outputs of each sigmoid layer (bottom), zero in "
+    "every layer."
+)
 
 # %%
 # ReLU and He's initialization
@@ -82,7 +91,14 @@ dead_report = digits_report("relu", "he_normal", dead_layer=6, bias=-1.0)
 for warning in dead_report.warnings:
     print(warning)
 axes = dead_report.plot()
-axes[0].set_title("ReLU network with the biases of layer 6 at -1")
+axes[0].set_title("ReLU, He; 6: $b = -1$")  # layer 6's biases
+axes[0].figure.set_label(
+    "Gradient report of the ReLU network with He weights and every bias of "
+    "its fourth Dense layer at -1: the weight-gradient norm of each layer on "
+    "a log scale (top), and the share of dead units of each ReLU layer "
+    "(bottom): most units of the layer after those biases are dead, far "
+    "above the warning threshold, and a few in every other layer."
+)
 
 # %%
 # Interpretation

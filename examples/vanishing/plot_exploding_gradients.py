@@ -85,18 +85,30 @@ print(f"weight gradients, 2 x He / He: median {weight_ratio:.0f} over layers")
 import matplotlib.pyplot as plt
 
 layers = np.arange(1, len(he_delta) + 1)
-fig, (ax_b, ax_w) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
-delta_title = r"back-propagated gradient $\|\partial L/\partial b^{(l)}\|$"
-weight_title = r"weight gradient $\|\partial L/\partial W^{(l)}\|$"
-for ax, he, big, title in (
-    (ax_b, he_delta, big_delta, delta_title),
-    (ax_w, he_weight, big_weight, weight_title),
+fig, (ax_b, ax_w) = plt.subplots(
+    2,
+    1,
+    figsize=(7, 6),
+    sharex=True,
+    num=(
+        "Norms of the bias gradients (top) and weight gradients (bottom) of "
+        "each layer at initialization, log scale, for He's initialization "
+        "and twice its scale: with twice He the back-propagated gradient "
+        "grows about twofold per layer toward the input, and every weight "
+        "gradient is hundreds of times larger than with He."
+    ),
+)
+# symbols and names only: the figure is shown in two languages
+delta_norm = r"$\|\partial L/\partial b^{(l)}\|$"
+weight_norm = r"$\|\partial L/\partial W^{(l)}\|$"
+for ax, he, big, norm in (
+    (ax_b, he_delta, big_delta, delta_norm),
+    (ax_w, he_weight, big_weight, weight_norm),
 ):
-    ax.plot(layers, he, "o-", label="He init")
-    ax.plot(layers, big, "s-", label="2 x He init")
-    ax.set_ylabel("norm at initialization")
-    ax.set_title(title)
-ax_w.set_xlabel("layer (1 = input side)")
+    ax.plot(layers, he, "o-", label="He")
+    ax.plot(layers, big, "s-", label="2 × He")
+    ax.set_ylabel(norm)
+ax_w.set_xlabel("$l$")
 ax_b.set_yscale("log")
 ax_w.set_yscale("log")
 ax_b.legend()
@@ -147,11 +159,25 @@ for name, history in runs.items():
 # The loss curves on a log scale. Top, the unclipped run, epoch by epoch until the loss is
 # no longer a number (the cross marks its last finite value); bottom, the two runs that
 # trained.
-fig, (ax_nan, ax_ok) = plt.subplots(2, 1, figsize=(7, 6))
+fig, (ax_nan, ax_ok) = plt.subplots(
+    2,
+    1,
+    figsize=(7, 6),
+    num=(
+        "Training loss against epoch, log scale. Top: twice He's weights "
+        "without clipping, the loss rising until it is no longer a number "
+        "after a few epochs, a cross at its last finite value. Bottom: the "
+        "same with gradient-norm clipping, which trains, and He's weights, "
+        "which get much lower."
+    ),
+)
+LABELS = {}  # the runs by initialization and clipping: "2 × He, clip_norm=1"
+for name in runs:
+    LABELS[name] = name.replace(" x ", " × ").replace(", no clipping", "")
 for name, history in runs.items():
     curve = np.concatenate([[history.initial_loss], history.loss])
     if history.diverged:
-        ax_nan.plot(curve, "o-", color="C3", label=name)
+        ax_nan.plot(curve, "o-", color="C3", label=LABELS[name])
         print(f"{name}: loss per epoch")
         print(np.array2string(curve, precision=3))
         last = np.flatnonzero(np.isfinite(curve))[-1]
@@ -162,21 +188,18 @@ for name, history in runs.items():
             ms=14,
             mew=2,
             color="k",
-            label="last finite loss",
         )
         after = f"{curve[last + 1]}"  # inf or nan
         ax_nan.text(last + 1, curve[last], after, ha="center", va="top")
         ax_nan.set_xlim(-0.5, last + 1.5)
     else:
-        ax_ok.plot(curve, label=name)
+        ax_ok.plot(curve, label=LABELS[name])
 for ax in (ax_nan, ax_ok):
     ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training cross-entropy")
+    ax.set_xlabel("$t$")
+    ax.set_ylabel("$L$")
     ax.legend()
 ax_nan.set_xticks(range(len(runs["2 x He, no clipping"].loss) + 1))
-ax_nan.set_title("2 x He, no clipping: diverges")
-ax_ok.set_title("clipping rescues the run; He trains best")
 
 # %%
 # Interpretation

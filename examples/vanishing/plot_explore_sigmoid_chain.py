@@ -58,12 +58,20 @@ for depth in depths:
 # :math:`(1/4)^L`; every other line lies below it, and the larger :math:`s`, the steeper.
 import matplotlib.pyplot as plt
 
-fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
+fig, ax = plt.subplots(
+    figsize=(7, 3.5),
+    layout="constrained",
+    num=(
+        "Gradient reaching the first unit of a sigmoid chain against the "
+        "chain's length, log scale, one line per size s of the "
+        "pre-activations: at s = 0 it is the bound of one quarter per unit, "
+        "and the larger s, the faster the gradient vanishes."
+    ),
+)
 for scale in scales:
     ax.semilogy(depths, [first_unit(d, scale) for d in depths], "o-", ms=3, label=f"s = {scale:g}")
-ax.set_xlabel("number of units L")
+ax.set_xlabel("$L$")
 ax.set_ylabel(r"$\partial a_L / \partial z_1$")
-ax.set_title("The gradient reaching the first unit of a sigmoid chain")
 ax.legend(fontsize="small", ncols=2)
 
 # %%

@@ -109,21 +109,29 @@ import matplotlib.pyplot as plt
 
 # sphinx_gallery_thumbnail_number = 1
 low, high = np.percentile(grads, [10, 90], axis=1)
-fig, ax = plt.subplots(figsize=(7, 4))
-band = "10th to 90th percentile of chains"
-ax.fill_between(depths, low, high, alpha=0.3, label=band)
+fig, ax = plt.subplots(
+    figsize=(7, 4),
+    num=(
+        "Gradient of the first weight against the depth of a sigmoid chain "
+        "with N(0, 1) weights and biases, log scale: the median over 2,000 "
+        "chains, with a band for the middle 80 %, falls about tenfold per "
+        "layer, faster than the dashed line of one quarter per layer."
+    ),
+)
+# percentiles of the chains, symbols only: the figure is shown in two languages
+ax.fill_between(depths, low, high, alpha=0.3, label="10 % – 90 %")
 ax.plot(
     depths,
     median,
     marker="o",
     ms=3,
-    label=f"median (factor {10**slope:.2f} per layer)",
+    label=rf"50 %: $\propto {10**slope:.2f}^L$",
 )
 ax.plot(depths, 0.25**depths, "k--", label=r"$(1/4)^L$")
 ax.set_yscale("log")
-ax.set_xlabel("depth L (number of sigmoid units)")
+ax.set_xlabel("$L$")
 ax.set_ylabel(r"$|\partial J / \partial w_1|$")
-ax.set_title(r"Sigmoid chains with $w_l, b_l \sim N(0, 1)$")
+ax.set_title(r"sigmoid, $w_l, b_l \sim N(0, 1)$")
 ax.legend()
 
 # %%
@@ -195,24 +203,34 @@ print("peak factor |w|/4 for w = 1, 4, 100:", *peaks)
 print("inputs a with factor >= 1 for w = 100:")
 print(f"  window width {window:.3g} (formula {nielsen:.3g})")
 
-fig, (ax_grow, ax_window) = plt.subplots(1, 2, figsize=(7, 3.5))
+fig, (ax_grow, ax_window) = plt.subplots(
+    1,
+    2,
+    figsize=(7, 3.5),
+    num=(
+        "Left: the first weight's gradient against depth for a chain with "
+        "every weight 100 and every input z = 0, growing 25-fold per layer "
+        "on its formula. Right: a unit's factor against its input for "
+        "weights 1, 4 and 100, log scale, above 1 only for weights of 4 or "
+        "more, and for 100 only in a narrow window."
+    ),
+)
 ax_grow.plot(exploding_depths, exploding, "o-", label="gradlab.autodiff")
 label = r"$\frac{1}{16}\, 25^{L-1}$"
 ax_grow.plot(exploding_depths, formula, "k--", label=label)
 ax_grow.set_yscale("log")
-ax_grow.set_xlabel("depth L")
+ax_grow.set_xlabel("$L$")
 ax_grow.set_ylabel(r"$|\partial J / \partial w_1|$")
-ax_grow.set_title(r"$w = 100$, every $z_l = 0$")
+ax_grow.set_title(r"$w = 100$, $z_l = 0$")
 ax_grow.legend()
 for weight in (1.0, 4.0, 100.0):
     factor = layer_factor(weight, INPUTS)
-    ax_window.plot(INPUTS, factor, label=f"w = {weight:g}")
+    ax_window.plot(INPUTS, factor, label=f"$w = {weight:g}$")
 ax_window.axhline(1.0, color="k", lw=0.8, ls=":")
 ax_window.set_yscale("log")
 ax_window.set_ylim(1e-3, 50)
-ax_window.set_xlabel("input a of the unit")
-ax_window.set_ylabel(r"factor $|w\, \sigma'(wa + b)|$, $b = -w/2$")
-ax_window.set_title("Factor of one layer")
+ax_window.set_xlabel("$a$")
+ax_window.set_ylabel(r"$|w\, \sigma'(wa + b)|$, $b = -w/2$")
 ax_window.legend()
 
 # %%

@@ -110,24 +110,36 @@ import matplotlib.pyplot as plt
 from gradlab.plotting import layer_colors
 
 epochs = np.arange(len(run["accuracy"]))
-fig, (ax_mean, ax_sat) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
+fig, (ax_mean, ax_sat) = plt.subplots(
+    2,
+    1,
+    figsize=(7, 6.5),
+    sharex=True,
+    num=(
+        "Mean activation with a band of one standard deviation (top) and "
+        "share of saturated units (bottom) of four hidden sigmoid layers "
+        "against epoch, test accuracy dashed: the top layer saturates at 0 "
+        "at once and the accuracy stays at chance until the layer "
+        "desaturates, marked by a dotted line; then the accuracy climbs."
+    ),
+)
 colors = layer_colors(run["mean"].shape[1])
 for layer, color in enumerate(colors):
     mean, std = run["mean"][:, layer], run["std"][:, layer]
-    label = f"hidden layer {layer + 1}"
+    label = f"$l = {layer + 1}$"
     ax_mean.plot(epochs, mean, color=color, label=label)
     band = mean - std, mean + std
     ax_mean.fill_between(epochs, *band, color=color, alpha=0.25)
     ax_sat.plot(epochs, run["saturated"][:, layer], color=color, label=label)
-ax_sat.plot(epochs, run["accuracy"], "k--", label="test accuracy")
+ax_sat.plot(epochs, run["accuracy"], "k--", label=r"$P(\hat y = y)$")
 for ax in (ax_mean, ax_sat):
     ax.axvline(escaped_at, color="gray", lw=0.8, ls=":")
     ax.set_ylim(-0.02, 1.02)
-ax_sat.set_xlabel("epoch")
-ax_mean.set_ylabel("activation (mean ± std)")
-ax_mean.set_title("Sigmoid activations, 4 hidden layers")
-ax_sat.set_ylabel("fraction")
-ax_sat.set_title("Saturated units and accuracy")
+# symbols and names only: the figure is shown in two languages
+ax_sat.set_xlabel("$t$")
+ax_mean.set_ylabel(r"$\bar h \pm \mathrm{std}(h)$")
+ax_mean.set_title("sigmoid, 64-100-100-100-100-10")
+ax_sat.set_ylabel(r"$P(\sigma'(z) < 0.05 \cdot \frac{1}{4})$")
 handles, labels = ax_sat.get_legend_handles_labels()
 fig.legend(handles, labels, loc="outside lower center", ncol=3)
 

@@ -126,7 +126,16 @@ styles = {
     np.float64: {"color": "C0", "lw": 3, "zorder": 2},
     np.float32: {"color": "C1", "zorder": 3, **dashed},
 }
-fig, ax = plt.subplots(figsize=(7, 4))
+fig, ax = plt.subplots(
+    figsize=(7, 4),
+    num=(
+        "Gradient of each weight of a 600-layer sigmoid chain at its fixed "
+        "point against its distance k from the output, log scale, in float64 "
+        "and float32: both fall by the same factor per layer until they "
+        "become exactly zero, float32 after about 70 layers, float64 after "
+        "about 500, past their smallest numbers (dotted)."
+    ),
+)
 for dtype in (np.float64, np.float32):
     grads = fixed[dtype]
     k = np.arange(1, len(grads) + 1)
@@ -139,9 +148,10 @@ for dtype in (np.float64, np.float32):
     ax.axvline(zero_depth(grads), color=line.get_color(), ls="--", lw=1)
 ax.set_yscale("log")
 ax.set_yticks(10.0 ** np.arange(-300, 1, 50))
-ax.set_xlabel("k = sigmoid layers between the weight and the output")
+# symbols and names only: the figures are shown in two languages
+ax.set_xlabel("$k$")
 ax.set_ylabel(r"$|\partial J / \partial w|$")
-ax.set_title("Every weight 1: a factor 0.225 per layer")
+ax.set_title(r"$w_l = 1$: $\propto 0.225^k$")
 ax.legend()
 
 # %%
@@ -156,13 +166,21 @@ with np.errstate(divide="ignore", invalid="ignore"):
     rel_error = np.abs(fixed[np.float32] / fixed[np.float64] - 1)
 k32 = np.arange(1, zero_depth(fixed[np.float32]) + 5)
 subnormal32, zero32 = predicted_depths(np.float32)
-fig, ax_err = plt.subplots(figsize=(7, 3.5))
+fig, ax_err = plt.subplots(
+    figsize=(7, 3.5),
+    num=(
+        "Relative error of the float32 gradient, float64 taken as exact, "
+        "against the distance k from the output, log scale: it grows slowly "
+        "while the values are normal numbers, and by orders of magnitude "
+        "once they turn subnormal (dotted), up to 100 % at the zero."
+    ),
+)
 ax_err.plot(k32, np.maximum(rel_error[k32 - 1], 1e-9), "o-", ms=3)
-ax_err.axvline(subnormal32, color="k", ls=":", label="float32 turns subnormal")
+below = r"float32: $|\partial J / \partial w| < 2^{-126}$"  # subnormal
+ax_err.axvline(subnormal32, color="k", ls=":", label=below)
 ax_err.set_yscale("log")
-ax_err.set_xlabel("k = sigmoid layers between the weight and the output")
-ax_err.set_ylabel("relative error of the float32 gradient")
-ax_err.set_title("float32 loses its digits, then everything")
+ax_err.set_xlabel("$k$")
+ax_err.set_ylabel(r"$|g_\mathrm{float32} / g_\mathrm{float64} - 1|$")
 ax_err.legend()
 last_normal, last_nonzero = subnormal32 - 1, zero32 - 1
 print("float32 relative error:")
@@ -202,13 +220,23 @@ for dtype, found in random_depths.items():
     low, high, median = found.min(), found.max(), np.median(found)
     print(f"{name}: exactly 0 from k = {low} to {high} (median {median:.0f})")
 
-fig, ax = plt.subplots(figsize=(7, 3.5))
+fig, ax = plt.subplots(
+    figsize=(7, 3.5),
+    num=(
+        "Histograms of the depth from which every gradient is exactly zero "
+        "for 30 random sigmoid chains with N(0, 1) weights and biases, in "
+        "float32 and float64: float32 reaches zero after 40 to 52 layers, "
+        "float64 about seven times deeper."
+    ),
+)
 for dtype, found in random_depths.items():
     bins = np.arange(found.min() - found.min() % 5, found.max() + 5, 5)
     ax.hist(found, bins=bins, label=np.dtype(dtype).name)
-ax.set_xlabel("k from which every gradient is exactly 0")
-ax.set_ylabel("random chains")
-ax.set_title(r"Sigmoid chains with $w_l, b_l \sim N(0, 1)$")
+zero_from = r"$\min\,\{k_0 : \partial J / \partial w_k = 0"
+zero_from += r"\ \forall k \geq k_0\}$"
+ax.set_xlabel(zero_from)
+ax.set_ylabel("$n$")  # chains
+ax.set_title(r"sigmoid, $w_l, b_l \sim N(0, 1)$")
 ax.legend()
 
 # %%
