@@ -4,13 +4,16 @@ Each session builds its own virtual environment with pip (nox's default ``virtua
 backend), so ``torch==2.13.0`` resolves to the CPU wheel that lies on this machine's disk; only
 ``oracle`` and ``bench`` install PyTorch. The site has one environment: ``docs`` creates it and
 builds the site, and ``docs-tests``, ``browser`` and ``repro`` require ``docs`` (nox runs it
-first) and use that environment and that build instead of making their own.
+first) and use that environment and that build instead of making their own. The site has two
+editions, English and Korean (docs/_build/html/en, docs/_build/html/ko); ``translations``
+refreshes the Korean catalogues (docs/locale/README.md).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +24,19 @@ ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from sitecheck import CLEAN_BUILD, source_files, sources_digest  # noqa: E402
+from sitecheck import (  # noqa: E402
+    CLEAN_BUILD,
+    EDITIONS,
+    SITE_OPTIONS,
+    catalogues,
+    copy_sources,
+    edition_build,
+    gettext_build,
+    message_templates,
+    source_files,
+    sources_digest,
+    write_root_page,
+)
 
 nox.options.default_venv_backend = "virtualenv"
 nox.options.reuse_venv = "yes"
@@ -34,9 +49,8 @@ nox.options.sessions = [
 # examples or pages at a time.
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
-# The site build: warnings are errors, two processes (examples and pages run two at a time).
-# tests/browser/test_reproducible.py builds with the same options.
-SITE_OPTIONS = ["-W", "--keep-going", "-j", "2"]
+# The site build (tests/browser/sitecheck.py's SITE_OPTIONS): warnings are errors, two processes
+# (examples and pages run two at a time); tests/browser/test_reproducible.py builds the same way.
 # What a site build writes outside docs/_build; a clean build starts without any of it.
 GENERATED = ("docs/_build", "docs/auto_examples", "docs/reference/generated")
 
@@ -158,13 +172,17 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the site into docs/_build/html; warnings are errors, failing cells fail it.
+    """Build the site, both editions, into docs/_build/html; warnings and failing cells fail it.
 
-    Creates the site's environment (the ``docs`` and ``test`` groups, no PyTorch), which
-    ``docs-tests``, ``browser`` and ``repro`` use too. Incremental: only what changed is built
-    again, and pages and examples run again when src/gradlab changes. A build from clean that
-    succeeds is recorded in docs/_build/clean-build.json with a digest of the sources, so that
-    ``repro`` can compare it with one new clean build instead of building twice.
+    The English edition goes to docs/_build/html/en, the Korean one (``-D language=ko``, its
+    text from docs/locale/ko) to docs/_build/html/ko, and docs/_build/html/index.html leads to
+    both. The pages' code runs once, for the English edition: the Korean one finds the runs in
+    MyST-NB's execution cache and sphinx-gallery's up-to-date examples. Creates the site's
+    environment (the ``docs`` and ``test`` groups, no PyTorch), which ``docs-tests``,
+    ``browser`` and ``repro`` use too. Incremental: only what changed is built again, and pages
+    and examples run again when src/gradlab changes. A build from clean that succeeds is
+    recorded in docs/_build/clean-build.json with a digest of the sources, so that ``repro``
+    can compare it with one new clean build instead of building twice.
     """
     install(session, "docs", "test", editable=True)
     env = site_env()
@@ -172,12 +190,14 @@ def docs(session: nox.Session) -> None:
     marker = ROOT / CLEAN_BUILD
     marker.unlink(missing_ok=True)
     digest = sources_digest(ROOT, source_files(ROOT)) if clean else ""
-    command = ["sphinx-build", *SITE_OPTIONS, "-b", "html", "-d", "docs/_build/doctrees"]
     # No posargs: nox passes a session's posargs to the sessions it requires too (``nox -s
     # browser -- -k search`` runs this session first), and they are pytest's, not Sphinx's.
-    session.run(*command, "docs", "docs/_build/html", env=env)
+    for language in EDITIONS:
+        build = edition_build(language, "docs", "docs/_build/html", "docs/_build/doctrees")
+        session.run("sphinx-build", *build, env=env)
+    write_root_page(ROOT / "docs" / "_build" / "html")
     if clean:
-        record = {"sources": digest, "options": SITE_OPTIONS, **env}
+        record = {"sources": digest, "options": SITE_OPTIONS, "editions": list(EDITIONS), **env}
         marker.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -187,8 +207,10 @@ def docs_tests(session: nox.Session) -> None:
 
     The built site loads nothing from other hosts and links re-exported names; the execution
     caches follow src/gradlab (small real builds); the reference lists every module; the
-    listings, terminology and bibliography. The ``tests`` session skips the ones that need
-    Sphinx.
+    listings, terminology (the Korean translations too) and bibliography; the editions' language
+    switcher, glossaries and Korean search (small real builds); the Korean catalogues hold
+    the sources' current text, all of it translated (tests/test_docs_translations.py). The
+    ``tests`` session skips the ones that need Sphinx.
     """
     docs_tests = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("tests/test_docs_*.py"))
     session.run(
@@ -200,11 +222,12 @@ def docs_tests(session: nox.Session) -> None:
 def browser(session: nox.Session) -> None:
     """The site as readers meet it, in headless Chromium (``apt-get install chromium``).
 
-    Uses the site ``docs`` built (in docs/_build/html); runs Sphinx's linkcheck, in the site's
-    environment, with every external URL ignored (listed, never fetched); then tests/browser,
-    in this session's own small environment (Playwright, nbclient): every page served on
-    127.0.0.1 and walked by Chromium through Playwright, several at a time, the site from
-    file://, search, the downloads run in one fresh environment, internal links and anchors.
+    Uses the site ``docs`` built (in docs/_build/html, both editions); runs Sphinx's linkcheck
+    on each edition, in the site's environment, with every external URL ignored (listed, never
+    fetched); then tests/browser, in this session's own small environment (Playwright,
+    nbclient): every page of both editions served on 127.0.0.1 and walked by Chromium through
+    Playwright, several at a time, the site from file://, search in English and Korean, the
+    language switcher, the downloads run in one fresh environment, internal links and anchors.
     Screenshots and reports go to browser-artifacts/.
     """
     chromium = Path(os.environ.get("GRADLAB_CHROMIUM", "/usr/bin/chromium"))
@@ -220,9 +243,14 @@ def browser(session: nox.Session) -> None:
     install(session, "browser", "test")
     env = site_env()
     linkcheck = [site_python(session), "-m", "sphinx", "-W", "--keep-going", "-b", "linkcheck"]
-    linkcheck += ["-d", "docs/_build/doctrees", "-D", "linkcheck_ignore=^https?://"]
+    linkcheck += ["-D", "linkcheck_ignore=^https?://"]
     # external links are listed in output.json, not fetched
-    session.run(*linkcheck, "docs", "docs/_build/linkcheck", env=env, external=True)
+    for language in EDITIONS:
+        edition = ["-D", f"language={language}", "-d", f"docs/_build/doctrees/{language}"]
+        session.run(
+            *linkcheck, *edition, "docs", f"docs/_build/linkcheck/{language}",
+            env=env, external=True,
+        )  # fmt: skip
     session.run(
         "pytest",
         "tests/browser",
@@ -242,3 +270,38 @@ def repro(session: nox.Session) -> None:
     env = {**site_env(), "GRADLAB_SITE_TESTS": "1"}
     test = "tests/browser/test_reproducible.py"
     session.run(site_python(session), "-m", "pytest", test, "-s", *session.posargs, env=env)
+
+
+@nox.session
+def translations(session: nox.Session) -> None:
+    """Refresh the Korean catalogues (docs/locale/ko) from the sources; not run by default.
+
+    Sphinx's gettext builder extracts the text of every page from a copy of the sources (pages
+    not executed, examples not run) into message templates, and sphinx-intl merges them into
+    the ``.po`` files: new text arrives untranslated, changed text is marked fuzzy with the old
+    translation as a suggestion, removed text is kept as obsolete (``#~``). A catalogue whose
+    page is gone is deleted. The API reference pages stay English and have no catalogues.
+    ``docs-tests`` fails until every entry of every catalogue is translated and not fuzzy
+    (tests/test_docs_translations.py). The workflow: docs/locale/README.md.
+    """
+    install(session, "translations")
+    work = Path(session.create_tmp()) / "translations"
+    shutil.rmtree(work, ignore_errors=True)
+    tree = work / "tree"
+    copy_sources(ROOT, source_files(ROOT), tree)
+    env = {**site_env(), "PYTHONPATH": str(tree / "src")}  # the date: the last commit's
+    session.run("python", "-m", "sphinx", *gettext_build(tree, work), env=env)
+    templates = message_templates(work / "pot")
+    pot = work / "translated"  # the templates of the pages with catalogues (not the API's)
+    for name, path in templates.items():
+        (pot / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, (pot / name).with_suffix(".pot"))
+    locale = ROOT / "docs" / "locale"
+    for language in EDITIONS:
+        if language == "en":
+            continue  # the sources' own language
+        session.run("sphinx-intl", "update", "-p", str(pot), "-l", language, "-d", str(locale))
+        for name, path in catalogues(locale, language).items():
+            if name not in templates:
+                session.log(f"{path.relative_to(ROOT)}: its page is gone; deleted")
+                path.unlink()

@@ -1,22 +1,31 @@
 """Sphinx configuration of the gradlab site.
 
-``nox -s docs`` builds it: ``sphinx-build -W --keep-going -b html docs docs/_build/html``.
-Warnings are errors, a failing notebook cell or gallery example fails the build, and nothing
-is fetched from the network, at build time or by the built pages.
+``nox -s docs`` builds it once per edition, English then Korean:
+``sphinx-build -W --keep-going -b html -D language=<en|ko> docs docs/_build/html/<en|ko>``
+(the Korean text comes from ``locale/ko``; ``docs/locale/README.md``). Warnings are errors,
+a failing notebook cell or gallery example fails the build, and nothing is fetched from the
+network, at build time or by the built pages.
 
 The libraries' own settings do what they can (sphinx-gallery's default matplotlib scraper,
-``write_computation_times``, ``prefer_full_module``; MyST-NB's execution on read). Local
-extensions in ``docs/_ext`` do what no library does, each saying why in its docstring:
+``write_computation_times``, ``prefer_full_module``; MyST-NB's execution on read, cached by
+the code). Local extensions in ``docs/_ext`` do what no library does, each saying why in its
+docstring:
 
 * ``gradlab_cache``: re-runs executed pages and gallery examples when ``src/gradlab`` changes;
 * ``gradlab_terminology``: the glossary, generated from ``terminology.toml``;
 * ``gradlab_reference``: a re-exported name (``gradlab.Dense``) links to where it is documented;
 * ``gradlab_reproducible``: two clean builds give byte-identical files (zips, notebook outputs);
 * ``gradlab_from_disk``: search works on the site opened from disk (``file://``) too;
+* ``gradlab_editions``: the English and Korean editions side by side, a language switcher on
+  every page (plain relative links), MyST-NB's outputs kept out of the published site;
+* ``gradlab_korean_search``: the Korean edition's search, with Korean particles stripped;
 * ``gradlab_a11y``: Korean passages marked ``lang="ko"``, named sidebar toggles, valid
   bibliography list markup (WCAG 2.1 AA; ``_templates`` and ``css/a11y.css`` do the rest);
 * ``gradlab_notebooks``: each chapter as a notebook to download (without the checking cells), and
-  the gallery's notebooks without raw Sphinx roles.
+  the gallery's notebooks without raw Sphinx roles;
+* ``gradlab_wheel``: gradlab's own wheel, built from these sources with hatchling at every
+  build and offered as ``_downloads/gradlab-<version>-py3-none-any.whl`` (the index's
+  ``gradlab`` is another project); the ``{wheel}`` role links it.
 """
 
 # sphinx-gallery renders every figure with matplotlib's Agg backend and stops the build if
@@ -34,6 +43,7 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
+from gradlab_editions import EDITIONS
 from gradlab_reference import reexports
 
 import gradlab
@@ -44,6 +54,7 @@ author = "the gradlab authors"
 copyright = f"%Y, {author}"  # Sphinx fills in the year (from SOURCE_DATE_EPOCH when set)
 release = version = gradlab.__version__
 language = "en"  # the Korean edition: sphinx-build -D language=ko (noxfile.py builds both)
+editions = EDITIONS  # {"en": "English", "ko": "한국어"}: docs/_build/html/<language>/
 
 # -- Translation (gettext; sphinx-intl keeps docs/locale/ko/LC_MESSAGES/*.po) -------------------
 locale_dirs = ["locale/"]
@@ -66,8 +77,11 @@ extensions = [
     "gradlab_terminology",
     "gradlab_reproducible",
     "gradlab_from_disk",
+    "gradlab_editions",
+    "gradlab_korean_search",
     "gradlab_a11y",
     "gradlab_notebooks",
+    "gradlab_wheel",
 ]
 
 templates_path = ["_templates"]
@@ -75,6 +89,7 @@ exclude_patterns = [
     "_build",
     "_ext",
     "_templates",
+    "locale",  # the Korean catalogues and their README: not pages
     "**.ipynb_checkpoints",
     # sphinx-gallery writes a .py and an .ipynb copy of every example next to its page; they are
     # downloads, not pages (MyST-NB would otherwise read and execute the .ipynb). "*" does not
@@ -91,9 +106,13 @@ exclude_patterns = [
 gradlab_source_dir = str(ROOT / "src" / "gradlab")
 
 # -- MyST-NB: course pages are MyST text notebooks, executed at build --------------------------
-# A page runs when Sphinx reads it: when it is new or changed, or gradlab changed (the pages
-# depend on src/gradlab, docs/_ext/gradlab_cache.py). An unchanged page is not read again.
-nb_execution_mode = "force"
+# A page runs when Sphinx reads it (when it is new or changed, or gradlab changed: the pages
+# depend on src/gradlab, docs/_ext/gradlab_cache.py) unless jupyter-cache holds a run of the
+# same code cells: the Korean edition, read after the English one, runs nothing, and neither
+# does a page whose prose alone changed. gradlab_cache empties the cache when gradlab changes.
+# An unchanged page is not read again.
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(DOCS / "_build" / ".jupyter_cache")  # both editions share it
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 300  # seconds per cell; two cores, and some cells train networks
@@ -152,6 +171,10 @@ sphinx_gallery_conf = {
     ],
     "within_subsection_order": "gradlab_gallery_order.CourseOrder",
     "filename_pattern": r"/plot_",
+    # Each image's alt text is its figure's label, plt.subplots(num="..."), where it has one:
+    # the figures carry no words, so their titles make no alt text (docs/_ext). By string: a
+    # function object would make the configuration unpicklable.
+    "image_scrapers": ("gradlab_gallery_alt.labelled_matplotlib_scraper",),
     "backreferences_dir": "reference/generated/backreferences",
     "doc_module": ("gradlab",),
     # Name each object used in code by the module that defines it (gradlab.layers.Dense, not
@@ -205,7 +228,7 @@ html_js_files = [("js/explorer.js", {"defer": "defer"})]
 html_favicon = "_static/favicon.png"
 html_context = {"default_mode": "auto"}  # follows the reader's system; switch in the navbar
 html_theme_options = {
-    "navbar_end": ["theme-switcher"],
+    "navbar_end": ["language-switcher", "theme-switcher"],  # language: gradlab_editions
     "secondary_sidebar_items": ["page-toc", "sg_download_links", "sourcelink"],
     "show_toc_level": 2,
     "footer_start": ["copyright"],

@@ -3,7 +3,9 @@
 A throwaway Sphinx project with one MyST notebook page and one sphinx-gallery example, each of
 which appends a line to a log when it runs, and a stand-in for ``src/gradlab`` (one module), is
 built by real Sphinx again and again, configured like docs/conf.py: what ran is read back from
-the log after each build.
+the log after each build. With MyST-NB's execution cache, as the site builds its two editions
+(docs/_ext/gradlab_editions.py), the second edition runs nothing, and the cache still follows
+the library.
 """
 
 from __future__ import annotations
@@ -95,11 +97,20 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def build(project: Path) -> list[str]:
-    """Build the project incrementally; return what ran (and clear the log)."""
+def build(project: Path, language: str | None = None) -> list[str]:
+    """Build the project incrementally; return what ran (and clear the log).
+
+    With a ``language``, the edition in that language, as the site builds it: into
+    ``_build/html/<language>``, its doctrees in ``_build/doctrees/<language>``.
+    """
+    build_dir = project / "docs" / "_build"
+    where = [str(build_dir / "html")]
+    if language:
+        where = ["-D", f"language={language}", "-d", str(build_dir / "doctrees" / language),
+                 str(build_dir / "html" / language)]  # fmt: skip
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-         str(project / "docs"), str(project / "docs" / "_build" / "html")],
+         str(project / "docs"), *where],
         capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
         timeout=120, check=False,
     )  # fmt: skip
@@ -141,6 +152,53 @@ def test_pages_and_examples_run_when_they_or_the_library_change(project: Path) -
     gallery = docs / "auto_examples"
     assert (gallery / "run_renamed.rst").is_file()
     assert not list(gallery.glob("run_log.*"))
+
+
+def use_the_execution_cache(project: Path) -> None:
+    """Configure the project as docs/conf.py is: MyST-NB's cache, two editions."""
+    conf = project / "docs" / "conf.py"
+    text = conf.read_text(encoding="utf-8").replace(
+        'nb_execution_mode = "force"',
+        'nb_execution_mode = "cache"\n'
+        f"nb_execution_cache_path = {str(project / 'docs' / '_build' / '.jupyter_cache')!r}\n"
+        'editions = {"en": "English", "ko": "한국어"}',
+    )
+    text = text.replace('"gradlab_cache"]', '"gradlab_cache", "gradlab_editions"]')
+    conf.write_text(text, encoding="utf-8")
+
+
+def test_the_second_edition_runs_nothing_and_the_cache_follows_the_library(
+    project: Path,
+) -> None:
+    package, docs = project / "pkg", project / "docs"
+    use_the_execution_cache(project)
+    cache = docs / "_build" / ".jupyter_cache"
+    assert build(project, "en") == ["example", "page"]
+    assert (cache / STAMP).read_text(encoding="utf-8") == source_hash(package)
+    assert build(project, "ko") == []  # the page's run from the cache, the example's md5
+    assert (docs / "_build" / "html" / "ko" / "page.html").is_file()
+    assert build(project, "en") == build(project, "ko") == []
+
+    edit(docs / "page.md", "# Page", "# The page")  # the prose changed, not the code
+    assert build(project, "en") == []
+    assert "The page" in (docs / "_build" / "html" / "en" / "page.html").read_text("utf-8")
+
+    edit(package / "core.py", "VALUE = 1", "VALUE = 2")  # the library changed
+    assert build(project, "en") == ["example", "page"]
+    assert build(project, "ko") == []
+    assert (cache / STAMP).read_text(encoding="utf-8") == source_hash(package)
+
+    edit(package / "core.py", "VALUE = 2", "VALUE = 3")  # a Korean build can come first
+    assert build(project, "ko") == ["example", "page"]
+    assert build(project, "en") == []
+
+    edit(docs / "page.md", '"a"', "'a'")  # the code changed: it runs, once
+    assert build(project, "en") == ["page"]
+    assert build(project, "ko") == []
+
+    # MyST-NB's outputs beside the editions, one folder each, not inside the published site
+    assert not (docs / "_build" / "html" / "jupyter_execute").exists()
+    assert {p.name for p in (docs / "_build" / "jupyter_execute").iterdir()} == {"en", "ko"}
 
 
 def test_source_hash_tracks_contents_names_and_new_files(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from myst_nb.core.read import read_myst_markdown_notebook  # noqa: E402
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
-SITE = DOCS / "_build" / "html"
+SITE = DOCS / "_build" / "html" / "en"  # the English edition (nox -s docs builds both)
 sys.path.insert(0, str(DOCS / "_ext"))
 
 from gradlab_notebooks import (  # noqa: E402

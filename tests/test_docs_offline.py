@@ -211,9 +211,12 @@ def test_links_and_local_resources_are_fine(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not SITE.is_dir(), reason="the site is not built: run `nox -s docs`")
 def test_built_site_loads_nothing_from_other_hosts() -> None:
-    assert check_offline(SITE) == []
-    assert (SITE / "_static" / "mathjax" / "tex-chtml.js").is_file()
-    assert list((SITE / "_static" / "mathjax" / "output" / "chtml" / "fonts").rglob("*.woff"))
-    page = (SITE / "course" / "05_chain_rule.html").read_text(encoding="utf-8")
-    assert re.search(r'<script [^>]*src="../_static/mathjax/tex-chtml\.js[?"]', page)
+    assert check_offline(SITE) == []  # both editions, and the page leading to them
+    assert (SITE / "index.html").is_file()
+    for edition in ("en", "ko"):
+        static = SITE / edition / "_static"
+        assert (static / "mathjax" / "tex-chtml.js").is_file()
+        assert list((static / "mathjax" / "output" / "chtml" / "fonts").rglob("*.woff"))
+        page = (SITE / edition / "course" / "05_chain_rule.html").read_text(encoding="utf-8")
+        assert re.search(r'<script [^>]*src="../_static/mathjax/tex-chtml\.js[?"]', page)
     assert not list(SITE.rglob("sg_execution_times.html"))  # no timing pages: no CDN tables

@@ -3,16 +3,21 @@
 The site's pages, gallery examples, gallery READMEs and docstrings write each fixed
 term and none of the variants (기울기, not 경사; 활성화 함수, not 활성함수; ...). A
 quotation keeps the lecture's own spelling: text between double quotes and Markdown
-block quotes are not checked. The glossary page is generated from the same file, so
-its own variant lists are not in any page; its definitions state facts that are
-computed here (float limits, the cost as a sum, the two forms of momentum).
+block quotes are not checked. The Korean edition's translations (the msgstr of every
+``docs/locale/**/*.po``) are checked too: a translation may keep a variant only where its
+msgid has it (a quotation kept as the source quotes it), as often as the msgid has it.
+The glossary page is generated from the same file, in each edition's language, so its own
+variant lists are not in any page; its definitions state facts that are computed here
+(float limits, the cost as a sum, the two forms of momentum).
 """
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +72,104 @@ def test_page_uses_the_fixed_terms(path: Path) -> None:
         f"{path.relative_to(ROOT)}:{line}: {variant!r} -> write {fixed!r}"
         for line, variant, fixed in found
     )
+
+
+def po_messages(text: str) -> list[tuple[int, str, str]]:
+    """The translated messages of a ``.po`` file: (line of the msgid, msgid, msgstr).
+
+    The header, untranslated messages and obsolete ones (``#~``) are left out. A small reader
+    of the format (quoted strings, with C escapes, continued on the next lines) so that this
+    test needs no Sphinx or Babel.
+    """
+    messages: list[tuple[int, str, str]] = []
+    current: dict[str, list[str]] = {}
+    key, start = "", 0
+
+    def flush() -> None:
+        msgid, msgstr = "".join(current.get("msgid", [])), "".join(current.get("msgstr", []))
+        if msgid and msgstr:
+            messages.append((start, msgid, msgstr))
+        current.clear()
+
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        word, _, rest = line.partition(" ")
+        if word in ("msgid", "msgstr", "msgctxt", "msgid_plural"):
+            if word in ("msgid", "msgctxt") and "msgstr" in current:
+                flush()
+            if word == "msgid":
+                start = number
+            key, line = word, rest
+        current.setdefault(key, []).append(ast.literal_eval(line))
+    flush()
+    return messages
+
+
+def kept_variants(msgid: str, msgstr: str) -> list[tuple[int, str, str]]:
+    """The variants of a translation that its msgid does not have (or has fewer times).
+
+    A variant may stay where the source keeps it, in a quotation (the source's own check has
+    only quotations left with variants), as often as the msgid has it.
+    """
+    allowed = Counter(variant for _, variant, _ in rejected_variants(msgid, TERMS))
+    found = []
+    for line, variant, fixed in rejected_variants(msgstr, TERMS):
+        if allowed[variant]:
+            allowed[variant] -= 1
+        else:
+            found.append((line, variant, fixed))
+    return found
+
+
+def catalogue_files() -> list[Path]:
+    return sorted((DOCS / "locale").rglob("*.po"))
+
+
+@pytest.mark.parametrize(
+    "path", catalogue_files(), ids=lambda p: p.relative_to(DOCS / "locale").as_posix()
+)
+def test_translation_uses_the_fixed_terms(path: Path) -> None:
+    problems = []
+    for line, msgid, msgstr in po_messages(path.read_text(encoding="utf-8")):
+        for _, variant, fixed in kept_variants(msgid, msgstr):
+            problems.append(
+                f"{path.relative_to(ROOT)}:{line}: {variant!r} -> write {fixed!r}, in: "
+                + msgstr[:80].replace("\n", " ")
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_every_catalogue_is_checked() -> None:
+    names = {p.relative_to(DOCS / "locale").as_posix() for p in catalogue_files()}
+    assert {"ko/LC_MESSAGES/index.po", "ko/LC_MESSAGES/glossary.po"} <= names
+    assert "ko/LC_MESSAGES/course/08_vanishing_gradients.po" in names
+
+
+def test_po_messages_reads_the_format() -> None:
+    text = (
+        '# comment\nmsgid ""\nmsgstr ""\n"Language: ko\\n"\n\n'
+        '#, python-brace-format\nmsgid ""\n"The {term}`gradient` is "\n"a \\"vector\\"."\n'
+        'msgstr ""\n"{term}`기울기`는 "\n"벡터다."\n\n'
+        'msgid "Untranslated"\nmsgstr ""\n\n'
+        '#~ msgid "Obsolete"\n#~ msgstr "폐기"\n'
+    )
+    assert po_messages(text) == [
+        (7, 'The {term}`gradient` is a "vector".', "{term}`기울기`는 벡터다.")
+    ]
+
+
+def test_a_translation_keeps_a_variant_only_where_its_source_has_it() -> None:
+    source = 'The lecture calls it "경사 소실" (the vanishing gradient).'
+    assert kept_variants(source, '강의는 이것을 "경사 소실"이라고 부른다(기울기 소실).') == []
+    assert kept_variants(source, "강의는 이것을 경사 소실이라고 부른다.") == []  # as a block quote
+    assert kept_variants(source, '"경사 소실", 곧 경사 소실') == [
+        (1, "경사", "기울기"),
+        (1, "경사 소실", "기울기 소실"),
+    ]
+    assert kept_variants("The gradient.", "경사.") == [(1, "경사", "기울기")]
+    assert kept_variants("The gradient descent.", "경사하강법.") == []
 
 
 def test_glossary_definitions_use_the_fixed_terms() -> None:
@@ -142,6 +245,16 @@ def test_an_entry_lists_its_names_then_its_definitions() -> None:
         "",
         "   *Other spellings you will meet (다른 표기):* 경사. This site writes **기울기**.",
     ]
+    # the Korean edition: the Korean term first, the Korean definition only
+    assert glossary_markdown([term], "ko").splitlines()[3:8] == [
+        "기울기",
+        "gradient",
+        "   벡터.",
+        "",
+        "   *다른 표기:* 경사. 이 사이트의 표기는 **기울기**입니다.",
+    ]
+    relu = Term(en="ReLU", definition="The rectifier.", definition_ko="정류 함수.")
+    assert glossary_markdown([relu], "ko").splitlines()[3:5] == ["ReLU", "   정류 함수."]
 
 
 def test_quotations_keep_the_lectures_spelling() -> None:

@@ -2,15 +2,25 @@
 
 Why this exists: both executors decide what to run from the page or script alone. MyST-NB
 executes a text notebook when Sphinx reads it, and Sphinx re-reads a page only when the page
-(or a file it depends on) changed; sphinx-gallery skips an example whose ``.md5`` file matches
-the script. Edit ``src/gradlab/`` and neither notices, so the site would keep serving numbers
-and figures computed by the old code. No setting of Sphinx, MyST-NB or sphinx-gallery ties
-them to a library's source (sphinx-gallery's ``run_stale_examples`` re-runs every example on
-every build), so this extension does, with their public hooks:
+(or a file it depends on) changed; with ``nb_execution_mode = "cache"`` it even reuses the
+outputs jupyter-cache holds for the same code cells, whatever the library did since.
+sphinx-gallery skips an example whose ``.md5`` file matches the script. Edit ``src/gradlab/``
+and none of them notices, so the site would keep serving numbers and figures computed by the
+old code. No setting of Sphinx, MyST-NB, jupyter-cache or sphinx-gallery ties them to a
+library's source (sphinx-gallery's ``run_stale_examples`` re-runs every example on every
+build; jupyter-cache keys a run on the notebook's code cells and kernel only), so this
+extension does, with their public hooks:
 
 * every MyST text notebook with code cells depends on each ``*.py`` file under
   ``gradlab_source_dir`` (Sphinx's ``note_dependency``): change one and Sphinx re-reads the
-  page, and ``conf.py`` sets ``nb_execution_mode = "force"``, so reading it runs its cells;
+  page, and reading it runs its cells (``nb_execution_mode = "force"``) or looks them up in
+  the execution cache (``"cache"``, what ``conf.py`` sets: the site's two editions read each
+  page and run it once);
+* with ``"cache"``, before any page is read (``builder-inited``, after MyST-NB), a changed
+  :func:`source_hash` empties jupyter-cache's folder, so every page read runs again, once: the
+  hash of the runs it holds is kept in ``<cache>/.gradlab-source-hash``. The cache's database
+  is created there too, by the main process, so that the ``-j`` workers do not race to create
+  its tables (Sphinx issue #12481);
 * before sphinx-gallery scans the examples (``builder-inited``), a changed
   :func:`source_hash` deletes the ``.md5`` files in each gallery directory, so every example
   runs again. The hash of the last gallery run is kept in ``<gallery_dir>/.gradlab-source-hash``;
@@ -38,7 +48,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 STAMP = ".gradlab-source-hash"
-"""File name, inside each gallery directory, of the hash its examples last ran with."""
+"""File name, inside each gallery directory and the execution cache, of the hash of the source
+its examples or pages last ran with."""
 
 _CODE_CELL = re.compile(r"^(`{3,}|~{3,})\s*\{code-cell\}", re.MULTILINE)
 _MINIGALLERY = re.compile(r"(\.\.\s+minigallery::|\{minigallery\})")
@@ -112,6 +123,26 @@ def rerun_stale_gallery(app: Sphinx) -> None:
         stamp.write_text(current, encoding="utf-8")
 
 
+def forget_stale_notebook_runs(app: Sphinx) -> None:
+    """``builder-inited``, after MyST-NB: empty the execution cache after a source change."""
+    config = getattr(app.env, "mystnb_config", None)
+    package_dir = app.config.gradlab_source_dir
+    if config is None or config.execution_mode != "cache" or not package_dir:
+        return
+    from jupyter_cache.cache.db import create_db
+
+    cache_dir = Path(config.execution_cache_path)
+    current = source_hash(package_dir)
+    stamp = cache_dir / STAMP
+    if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == current):
+        if cache_dir.exists():
+            shutil.rmtree(cache_dir)
+        cache_dir.mkdir(parents=True)
+        stamp.write_text(current, encoding="utf-8")
+    # Create the database now, in this process; no connection is kept for the -j workers.
+    create_db(cache_dir).dispose()
+
+
 def remove_deleted_examples(app: Sphinx) -> None:
     """``builder-inited``, before sphinx-gallery: drop the output of examples that are gone."""
     gallery_conf = getattr(app.config, "sphinx_gallery_conf", None)
@@ -169,4 +200,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", remove_deleted_examples, priority=400)
     app.connect("builder-inited", rerun_stale_gallery, priority=400)
     app.connect("builder-inited", serial_when_nothing_runs, priority=450)
-    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
+    # MyST-NB resolves its configuration (the cache's folder) at builder-inited, priority 500.
+    app.connect("builder-inited", forget_stale_notebook_runs, priority=600)
+    return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -85,6 +85,11 @@ LINK_TEXT = (
     "Download this chapter as a Jupyter notebook: ",
     " (its text and code, to run and change).",
 )
+LINK_TEXT_KO = (
+    "이 장을 주피터 노트북으로 내려받기: ",
+    " (본문과 코드를 실행하고 고쳐 볼 수 있다).",
+)
+"""The link's text in the Korean edition (the notebook itself is the English chapter's)."""
 
 # The roles of Python objects, shown as code, as Sphinx shows them.
 _CODE_ROLES = {"func", "meth", "class", "mod", "data", "obj", "attr", "exc", "const", "type"}
@@ -616,7 +621,9 @@ def add_download_link(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     link = addnodes.download_reference("", "", refuri=uri, reftarget=uri)
     link += nodes.literal(name, name, classes=["xref", "download"])
     paragraph = nodes.paragraph("", "", classes=["gradlab-notebook-download"])
-    paragraph += [nodes.Text(LINK_TEXT[0]), link, nodes.Text(LINK_TEXT[1])]
+    korean = (app.config.language or "").lower().startswith("ko")
+    before, after = LINK_TEXT_KO if korean else LINK_TEXT
+    paragraph += [nodes.Text(before), link, nodes.Text(after)]
     title = section.next_node(nodes.title)
     section.insert(section.index(title) + 1 if title is not None else 0, paragraph)
 

@@ -8,8 +8,9 @@ browser download), so they are collected only when ``GRADLAB_SITE_TESTS`` is set
 
     GRADLAB_SITE_TESTS=1 pytest tests/browser --ignore=tests/browser/test_reproducible.py
 
-Environment: ``GRADLAB_SITE`` (the built site, default ``docs/_build/html``),
-``GRADLAB_LINKCHECK`` (Sphinx's linkcheck output, default ``docs/_build/linkcheck``),
+Environment: ``GRADLAB_SITE`` (the built site, default ``docs/_build/html``: ``index.html``
+and one folder per edition, ``en/`` and ``ko/``), ``GRADLAB_LINKCHECK`` (Sphinx's linkcheck
+output, one folder per edition, default ``docs/_build/linkcheck``),
 ``GRADLAB_ARTIFACTS`` (screenshots and reports, default ``browser-artifacts``) and
 ``GRADLAB_CHROMIUM`` (default ``/usr/bin/chromium``).
 """

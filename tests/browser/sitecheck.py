@@ -1,8 +1,8 @@
 """Helpers of the site tests: the pages of a built site, its links, and one browser visit.
 
 Nothing here starts a browser; the Playwright objects come from the tests' fixtures. The
-noxfile imports this module too (for :func:`sources_digest`), so it uses the standard library
-only.
+noxfile imports this module too (for :func:`sources_digest` and :func:`edition_build`), so it
+uses the standard library only (and ``docs/_ext/gradlab_editions.py``, which does too).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -19,6 +20,10 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).parents[2]
 
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+from gradlab_editions import EDITIONS as EDITIONS  # noqa: E402  (re-exported)
+from gradlab_editions import write_root_page as write_root_page  # noqa: E402
+
 
 def env_path(variable: str, default: str) -> Path:
     """A path from the environment, relative to the repository unless absolute."""
@@ -26,8 +31,33 @@ def env_path(variable: str, default: str) -> Path:
 
 
 def site_dir() -> Path:
-    """The built HTML site: ``GRADLAB_SITE``, by default ``docs/_build/html``."""
+    """The built HTML site: ``GRADLAB_SITE``, by default ``docs/_build/html``.
+
+    It holds one folder per edition (``en/``, ``ko/``) and ``index.html``, leading to both.
+    """
     return env_path("GRADLAB_SITE", "docs/_build/html")
+
+
+# -- a site build -------------------------------------------------------------------------------
+
+SITE_OPTIONS = ["-W", "--keep-going", "-j", "2"]
+"""The site build's options: warnings are errors, two processes (examples and pages run two at
+a time). ``nox -s docs`` and tests/browser/test_reproducible.py build with them."""
+
+
+def edition_build(
+    language: str, docs: Path | str, site: Path | str, doctrees: Path | str
+) -> list[str]:
+    """The arguments of ``sphinx-build`` that build the edition ``language`` of the site.
+
+    ``docs`` is the source folder; the edition goes to ``site/<language>`` and its doctrees to
+    ``doctrees/<language>``. Build the editions in the order of :data:`EDITIONS`: the first
+    runs the pages' code, the others find its runs in the execution cache.
+    """
+    return [
+        *SITE_OPTIONS, "-b", "html", "-D", f"language={language}",
+        "-d", str(Path(doctrees) / language), str(docs), str(Path(site) / language),
+    ]  # fmt: skip
 
 
 # -- the sources of a site build ----------------------------------------------------------------
@@ -65,6 +95,56 @@ def sources_digest(root: Path, names: list[str]) -> str:
     for name in names:
         digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def copy_sources(root: Path, names: list[str], target: Path) -> None:
+    """Copy the files ``names`` of ``root`` into ``target``."""
+    import shutil
+
+    for name in names:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, target / name)
+
+
+# -- the translation catalogues -----------------------------------------------------------------
+
+GETTEXT_OPTIONS = ["-q", "-b", "gettext", "-D", "plot_gallery=0"]
+"""Sphinx's gettext builder on a copy of the sources: the examples do not run (their text is the
+same either way; sphinx-gallery writes into the copy, not the checkout). The pages' code does
+run, or comes from the checkout's execution cache (:func:`gettext_build`): a figure's caption
+is in its cell's metadata, and MyST-NB makes it text only with the figure the cell outputs."""
+
+UNTRANSLATED = ("reference",)
+"""Folders of the site whose pages have no catalogue and stay English (the API reference)."""
+
+
+def gettext_build(tree: Path, out: Path) -> list[str]:
+    """The arguments of ``python -m sphinx`` that extract the messages of ``tree/docs``.
+
+    The message templates (``.pot``) go to ``out/pot``, the doctrees to ``out/doctrees``.
+    """
+    cache = ["-D", f"nb_execution_cache_path={ROOT / 'docs' / '_build' / '.jupyter_cache'}"]
+    where = ["-d", str(out / "doctrees"), str(tree / "docs"), str(out / "pot")]
+    return [*GETTEXT_OPTIONS, *cache, *where]
+
+
+def message_templates(pot: Path) -> dict[str, Path]:
+    """The templates of the translated pages: catalogue name (``course/07_backpropagation``) to
+    ``.pot`` file; the folders of :data:`UNTRANSLATED` left out."""
+    return {
+        path.relative_to(pot).with_suffix("").as_posix(): path
+        for path in sorted(pot.rglob("*.pot"))
+        if path.relative_to(pot).parts[0] not in UNTRANSLATED
+    }
+
+
+def catalogues(locale: Path, language: str) -> dict[str, Path]:
+    """The ``.po`` files of ``language`` under ``locale``, by catalogue name."""
+    messages = locale / language / "LC_MESSAGES"
+    return {
+        path.relative_to(messages).with_suffix("").as_posix(): path
+        for path in sorted(messages.rglob("*.po"))
+    }
 
 
 # Folders of a built site that hold no pages (pydata-sphinx-theme puts a template fragment,
@@ -401,9 +481,11 @@ def figure_problems(figures: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
+# Sphinx's search writes its summary ("Search finished, found ...", or that nothing matched) when
+# it is done, in the edition's language; until then the summary is empty.
 SEARCH_DONE = r"""
-() => /Search finished|did not match/.test(
-  (document.querySelector("#search-results .search-summary") || {}).textContent || "")
+() => ((document.querySelector("#search-results .search-summary") || {}).textContent || "")
+  .trim().length > 0
 """
 
 

@@ -1,5 +1,6 @@
 """Accessibility of the built site: axe-core on every page, light and dark, and the keyboard.
 
+Both editions are checked alike, English and Korean, and the page leading to them.
 axe-core (bundled by ``axe-playwright-python``; nothing is downloaded) checks every page against
 the WCAG 2.1 A and AA rules (:data:`WCAG_TAGS`, with axe's experimental rules for them), once in
 the light theme and once after the reader's system switches to dark (the theme follows it). A
@@ -13,10 +14,11 @@ MathJax's) takes it seconds per theme where an API page takes one.
 Two things axe cannot see are checked here too:
 
 * Language of parts (WCAG 3.1.2): every run of Hangul a reader sees lies inside an element with
-  ``lang="ko"`` (``docs/_ext/gradlab_a11y.py`` marks them when the site is built). Korean
-  inside a formula cannot be marked (TeX has no language); it is listed in the report, not
-  failed.
-* The keyboard (WCAG 2.1.1, 2.4.7): on the landing page and on the first page with each kind of
+  ``lang="ko"`` (``docs/_ext/gradlab_a11y.py`` marks them in the English edition when the site
+  is built; in the Korean edition the page itself is ``lang="ko"``). Korean inside a formula
+  cannot be marked (TeX has no language); it is listed in the report, not failed.
+* The keyboard (WCAG 2.1.1, 2.4.7): on each edition's landing page (its language switcher
+  among the controls) and on the first page with each kind of
   control (an exercise's dropdown, an explorer's slider, the sidebar's section toggles), Tab
   reaches every visible control (links, buttons, the search and theme buttons, ``<summary>``,
   inputs, scrollable code) in turn, and each shows that it has the focus: its look (an
@@ -43,6 +45,7 @@ from typing import Any
 import pytest
 from sitecheck import (
     CHROMIUM_ARGS,
+    EDITIONS,
     AsyncTab,
     Tab,
     chromium_path,
@@ -161,10 +164,13 @@ async def check_page(tab: AsyncTab, url: str, axe_script: str) -> dict[str, Any]
         found["light"] = await page.evaluate(RUN_AXE, WCAG_TAGS)
         seconds["light"] = round(time.perf_counter() - start - seconds["load"], 2)
         found["unmarked_hangul"] = await page.evaluate(UNMARKED_HANGUL)
-        # The reader's system switches to dark; the theme follows it ("auto" mode).
+        # The reader's system switches to dark; the theme follows it ("auto" mode). The page
+        # leading to the editions has no theme: its CSS follows the system's scheme itself.
+        themed = await page.evaluate("document.documentElement.hasAttribute('data-theme')")
         await page.emulate_media(color_scheme="dark")
         try:
-            await page.wait_for_function(DARK, timeout=10_000)
+            if themed:
+                await page.wait_for_function(DARK, timeout=10_000)
         except PlaywrightError:
             found["dark_error"] = "the theme did not switch to dark"
         else:
@@ -310,7 +316,7 @@ def test_axe_reports_a_known_violation(browser: Any, server: str) -> None:
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     try:
-        page.goto(server + "index.html", wait_until="load")
+        page.goto(server + "en/index.html", wait_until="load")
         page.evaluate(
             """() => {
               const bad = document.createElement("div");
@@ -410,6 +416,7 @@ MARK_CONTROLS = r"""
 NAMED = {
     "search button": ".search-button-field",
     "theme switch": ".theme-switch-button",
+    "language switch": ".gl-language-switch",
     "dropdown": "details.sd-dropdown > summary",
     "slider": "input[type='range']",
     "sidebar toggle": ".bd-sidebar-primary details > summary",
@@ -426,7 +433,7 @@ def keyboard_pages(site: Path) -> list[tuple[str, str]]:
         "slider": re.compile(r'<input[^>]*type="range"'),
         "sidebar toggle": re.compile(r'class="toctree-toggle"'),
     }
-    chosen = [("landing", "index.html")]
+    chosen = [("landing", f"{edition}/index.html") for edition in EDITIONS]
     pages = site_pages(site) if site.is_dir() else []
     for kind, pattern in wanted.items():
         for page_path in pages:
@@ -507,6 +514,8 @@ def test_keyboard(keyboard_page: tuple[str, str], keyboard: Tab, server: str) ->
         page.close()
     assert controls, f"{keyboard_page}: no controls found"
     assert kind == "landing" or named[kind], f"{keyboard_page}: no visible {kind}"
+    if kind == "landing":
+        assert named["language switch"], named
     assert named["search button"], named
     assert named["theme switch"], named
     assert not missed, f"{keyboard_page}: not reached with Tab:\n" + "\n".join(missed)
@@ -515,7 +524,7 @@ def test_keyboard(keyboard_page: tuple[str, str], keyboard: Tab, server: str) ->
 
 def test_theme_switch_by_keyboard(keyboard: Tab, server: str) -> None:
     """Enter opens the theme menu, Tab reaches its items, Enter on "Dark" switches the theme."""
-    page, _ = keyboard.open(server + "index.html")
+    page, _ = keyboard.open(server + "en/index.html")
     try:
         page.evaluate(SETTLED)
         for _ in range(200):
@@ -542,7 +551,7 @@ def test_theme_switch_by_keyboard(keyboard: Tab, server: str) -> None:
 
 def test_focus_check_sees_a_missing_indicator(keyboard: Tab, server: str) -> None:
     """The check itself works: a link styled to show no focus fails it, the same link passes."""
-    page, _ = keyboard.open(server + "index.html")
+    page, _ = keyboard.open(server + "en/index.html")
     try:
         page.evaluate(SETTLED)
         for _ in range(200):

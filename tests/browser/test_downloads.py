@@ -5,17 +5,23 @@ both; the gallery's index links two zips, of all scripts and of all notebooks. E
 must answer 200 on the local server and unpack: zips intact, scripts compile, notebooks are
 valid nbformat. Then every downloaded script runs to completion (``MPLBACKEND=Agg``) and every
 downloaded notebook executes top to bottom with nbclient, in a fresh virtual environment that
-holds only gradlab, installed from a wheel built from this checkout, and what the README says
-the examples need. Two run at a time; the times go to ``browser-artifacts/downloads.txt``.
+holds what the README says the examples need and gradlab, installed as the landing page tells
+readers to: the wheel the site offers (``_downloads/gradlab-<version>-py3-none-any.whl``, the
+package index's ``gradlab`` being another project), downloaded from the site and installed with
+``pip install --no-index --no-deps``. Two run at a time; the times go to
+``browser-artifacts/downloads.txt``.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 import zipfile
 from collections.abc import Sequence
@@ -27,8 +33,19 @@ from urllib.parse import urljoin, urlsplit
 
 import nbformat
 import pytest
-from sitecheck import ROOT, site_pages
+from sitecheck import EDITIONS, ROOT, site_pages
 
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+    "version"
+]
+WHEEL = f"gradlab-{VERSION}-py3-none-any.whl"
+# The pages whose install instructions link the wheel (docs/_ext/gradlab_wheel.py builds it),
+# in each edition (the site's root holds one folder per edition: en/, ko/).
+WHEEL_PAGES = [
+    f"{edition}/{page}"
+    for edition in EDITIONS
+    for page in ("index.html", "course/00_orientation.html")
+]
 # README: "The gallery examples ... need gradlab, NumPy and Matplotlib, plus ipykernel to run
 # the notebooks".
 EXAMPLE_NEEDS = ["numpy", "matplotlib", "ipykernel"]
@@ -68,17 +85,96 @@ class _DownloadLinks(HTMLParser):
             self.hrefs.append(values.get("href") or "")
 
 
-def download_links(site: Path) -> list[str]:
-    """Site-relative paths of every download linked from a gallery page."""
+def download_links(site: Path, edition: str = "en") -> list[str]:
+    """Site-relative paths of every download linked from a gallery page of ``edition``.
+
+    Both editions offer the same files (test_both_editions_offer_the_same_downloads); the
+    English edition's are the ones run.
+    """
     found = set()
     for page in site_pages(site):
-        if not page.startswith("auto_examples/"):
+        if not page.startswith(f"{edition}/auto_examples/"):
             continue
         parser = _DownloadLinks()
         parser.feed((site / page).read_text(encoding="utf-8"))
         for href in parser.hrefs:
             found.add(urlsplit(urljoin(f"http://site/{page}", href)).path.lstrip("/"))
     return sorted(found)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a" and (href := dict(attrs).get("href")):
+            self.hrefs.append(href)
+
+
+def wheel_links(site: Path) -> dict[str, list[str]]:
+    """Site-relative paths of the ``.whl`` files each of WHEEL_PAGES links."""
+    found = {}
+    for page in WHEEL_PAGES:
+        parser = _Links()
+        parser.feed((site / page).read_text(encoding="utf-8"))
+        found[page] = sorted(
+            {
+                urlsplit(urljoin(f"http://site/{page}", href)).path.lstrip("/")
+                for href in parser.hrefs
+                if href.endswith(".whl")
+            }
+        )
+    return found
+
+
+@pytest.fixture(scope="module")
+def site_wheel(site: Path, server: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel the landing page and the orientation link, fetched from the local server."""
+    links = wheel_links(site)
+    assert all(links.values()), f"pages that link no wheel: {links}"
+    paths = {path for found in links.values() for path in found}
+    expected = {f"{edition}/_downloads/{WHEEL}" for edition in EDITIONS}
+    assert paths == expected, f"the pages link {sorted(paths)}"
+    copies = set()
+    for path in sorted(expected):  # each edition's copy: the same wheel
+        with urllib.request.urlopen(server + path, timeout=30) as response:
+            status, data = response.status, response.read()
+        assert status == 200
+        copies.add(data)
+    assert len(copies) == 1, "the editions offer different wheels"
+    target = tmp_path_factory.mktemp("wheel") / WHEEL
+    target.write_bytes(data)
+    return target
+
+
+def test_the_site_offers_gradlabs_own_wheel(site_wheel: Path) -> None:
+    """A valid wheel of this version: intact, its RECORD true, every module of src/gradlab."""
+    with zipfile.ZipFile(site_wheel) as wheel:
+        assert wheel.testzip() is None
+        dist_info = f"gradlab-{VERSION}.dist-info"
+        metadata = wheel.read(f"{dist_info}/METADATA").decode("utf-8")
+        assert "\nName: gradlab\n" in metadata
+        assert f"\nVersion: {VERSION}\n" in metadata
+        assert "\nRequires-Dist: numpy" in metadata
+        tags = wheel.read(f"{dist_info}/WHEEL").decode("utf-8").splitlines()
+        assert "Root-Is-Purelib: true" in tags
+        assert "Tag: py3-none-any" in tags
+        record = wheel.read(f"{dist_info}/RECORD").decode("utf-8").splitlines()
+        listed = {}
+        for line in record:
+            name, digest, size = line.rsplit(",", 2)
+            listed[name] = (digest, size)
+        assert set(listed) == set(wheel.namelist())
+        for name, (digest, size) in listed.items():
+            if name == f"{dist_info}/RECORD":
+                assert (digest, size) == ("", "")
+                continue
+            data = wheel.read(name)
+            sha = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            assert (digest, size) == (f"sha256={sha.decode()}", str(len(data))), name
+    modules = {f"gradlab/{p.name}" for p in (ROOT / "src" / "gradlab").glob("*.py")}
+    assert modules <= set(listed), f"missing: {sorted(modules - set(listed))}"
 
 
 def examples() -> list[str]:
@@ -107,6 +203,18 @@ def downloads(site: Path, server: str, tmp_path_factory: pytest.TempPathFactory)
         fetched.append(target)
     assert not problems, "downloads that fail:\n  " + "\n  ".join(problems)
     return fetched
+
+
+def test_both_editions_offer_the_same_downloads(site: Path) -> None:
+    """The Korean edition links the same downloads as the English one, byte for byte."""
+    first, *others = EDITIONS
+    wanted = {path.removeprefix(f"{first}/") for path in download_links(site, first)}
+    for edition in others:
+        links = download_links(site, edition)
+        assert {path.removeprefix(f"{edition}/") for path in links} == wanted, edition
+        for path in wanted:
+            ours, theirs = site / first / path, site / edition / path
+            assert ours.read_bytes() == theirs.read_bytes(), f"{edition}/{path} differs"
 
 
 def test_every_example_can_be_downloaded(downloads: list[Path]) -> None:
@@ -169,16 +277,20 @@ def run(command: Sequence[str | Path], **kwargs: object) -> str:
 
 
 @pytest.fixture(scope="module")
-def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new virtual environment with gradlab's wheel and the examples' needs; its root."""
+def fresh_env(site_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtual environment with the examples' needs and the site's wheel; its root.
+
+    The wheel is installed offline, ``--no-index --no-deps``: the file itself, nothing from
+    the package index, after NumPy (its one dependency) came with the examples' needs.
+    """
     work = tmp_path_factory.mktemp("fresh")
     env = clean_env()
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", work / "dist", ROOT],
-        env=env, timeout=600)  # fmt: skip
-    wheel = next((work / "dist").glob("gradlab-*.whl"))
     run([sys.executable, "-m", "venv", work / "env"], env=env, timeout=600)
     python = work / "env" / "bin" / "python"
-    run([python, "-m", "pip", "install", "-q", wheel, *EXAMPLE_NEEDS], env=env, timeout=900)
+    run([python, "-m", "pip", "install", "-q", *EXAMPLE_NEEDS], env=env, timeout=900)
+    run([python, "-m", "pip", "install", "-q", "--no-index", "--no-deps", site_wheel],
+        env=env, timeout=300)  # fmt: skip
+    run([python, "-m", "pip", "check"], env=env, timeout=120)  # numpy>=1.26 is satisfied
     run([python, "-m", "ipykernel", "install", "--prefix", work / "env", "--name", KERNEL],
         env=env, timeout=120)  # fmt: skip
     listed = json.loads(run([python, "-m", "pip", "list", "--format=json"], env=env, timeout=120))
@@ -215,6 +327,16 @@ def run_download(kind: str, path: Path, env_root: Path) -> Run:
     except subprocess.TimeoutExpired as error:
         code, output = None, f"timed out after {error.timeout} s"
     return Run(kind, path.name, time.monotonic() - started, code, output)
+
+
+def test_the_sites_wheel_imports_in_the_fresh_environment(fresh_env: Path) -> None:
+    code = "import gradlab, sys; print(gradlab.__version__, gradlab.__file__, sys.prefix)"
+    python = fresh_env / "bin" / "python"
+    output = run([python, "-c", code], cwd=fresh_env, env=clean_env(), timeout=120)
+    version, module, prefix = output.split()
+    assert version == VERSION
+    assert Path(prefix).resolve() == fresh_env.resolve()
+    assert Path(module).resolve().is_relative_to(fresh_env.resolve())  # not the checkout's
 
 
 def test_the_kernel_is_the_fresh_environment(fresh_env: Path, tmp_path: Path) -> None:

@@ -1,11 +1,11 @@
 """The interactive figures (gradlab.plotting.Explorer) of the built site, in headless Chromium.
 
-Every page that holds an explorer is opened served on 127.0.0.1 and from ``file://``. Each
-slider is moved with the keyboard (focus, then an arrow key): the SVG drawing, the frame's
-title and the slider's spoken value (``aria-valuetext``) must change, with no console error,
-no failed request and no request to another host. The drawing must fit a phone, keep its
-text and lines readable in the light and the dark theme, and without JavaScript the figure
-must show its PNG instead. Screenshots go to ``browser-artifacts/explorers``.
+Every page that holds an explorer, in both editions, is opened served on 127.0.0.1 and from
+``file://``. Each slider is moved with the keyboard (focus, then an arrow key): the SVG
+drawing, the frame's title and the slider's spoken value (``aria-valuetext``) must change, with
+no console error, no failed request and no request to another host. The drawing must fit a
+phone, keep its text and lines readable in the light and the dark theme, and without JavaScript
+the figure must show its PNG instead. Screenshots go to ``browser-artifacts/explorers``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from sitecheck import Tab, is_local_to, luminance, site_dir, site_pages
+from sitecheck import EDITIONS, Tab, is_local_to, luminance, site_dir, site_pages
 from test_pages import DESKTOP, PHONE
 
-# The pages the course puts explorers on, and how many each holds.
+# The pages the course puts explorers on, and how many each holds, in each edition.
 EXPECTED = {
-    "course/08_vanishing_gradients.html": 1,
-    "course/09_optimizers.html": 1,
-    "auto_examples/vanishing/plot_explore_sigmoid_chain.html": 1,
+    f"{edition}/{page_path}": n
+    for edition in EDITIONS
+    for page_path, n in {
+        "course/08_vanishing_gradients.html": 1,
+        "course/09_optimizers.html": 1,
+        "auto_examples/vanishing/plot_explore_sigmoid_chain.html": 1,
+    }.items()
 }
 READY = "(n) => document.querySelectorAll('figure.gl-explorer.gl-explorer-ready').length === n"
 
@@ -194,7 +198,8 @@ def test_the_drawing_fits_and_reads_in_both_themes(
                     for stroke in colours["series"]:
                         if contrast(stroke, back) < 3:
                             problems.append(f"{where}: curve {stroke} on {back}")
-                    name = page_path.split("/")[-1].removesuffix(".html")
+                    edition, name = page_path.split("/")[0], page_path.split("/")[-1]
+                    name = f"{edition}-{name.removesuffix('.html')}"
                     shots = artifacts / "explorers"
                     shots.mkdir(parents=True, exist_ok=True)
                     figure.screenshot(path=str(shots / f"{name}-{viewport}-{scheme}.png"))

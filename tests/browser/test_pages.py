@@ -1,4 +1,4 @@
-"""Every page of the built site, served on 127.0.0.1 and opened in headless Chromium.
+"""Every page of the built site, both editions, served on 127.0.0.1 and opened in Chromium.
 
 The walk opens :data:`WALKERS` pages at once, each in a browser context of its own (Playwright's
 async API, in a thread of its own), and each page's test then reads what its visit found. Each
@@ -6,8 +6,9 @@ page must load without console errors, failed requests or any request to another
 every image must load; every math expression must be rendered by MathJax, with no raw TeX left
 in the text. On pages with figures the browser then switches to a dark colour scheme, which the
 theme follows: each figure must sit on a light card, with no CSS filter dimming or inverting
-it. A few key pages are saved as screenshots (desktop and phone, light and dark) in
-``browser-artifacts/screenshots``.
+it. A few key pages of each edition are saved as screenshots (desktop and phone, light and dark)
+in ``browser-artifacts/screenshots``. The page at the top of the site, which leads to the two
+editions, is walked too; it has no theme (light and dark follow the reader's system).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 from sitecheck import (
     CHROMIUM_ARGS,
+    EDITIONS,
     FIGURE_STYLES,
     FIGURES,
     HAS_GLYPHS,
@@ -38,12 +40,18 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 KEY_PAGES = {
-    "index": "index.html",
-    "chapter": "course/08_vanishing_gradients.html",
-    "gallery-example": "auto_examples/vanishing/plot_sigmoid_chain.html",
-    "glossary": "glossary.html",
-    "api": "reference/generated/gradlab.optim.Adam.html",
+    "root": "index.html",  # leads to the editions
+    "index": "en/index.html",
+    "chapter": "en/course/08_vanishing_gradients.html",
+    "gallery-example": "en/auto_examples/vanishing/plot_sigmoid_chain.html",
+    "glossary": "en/glossary.html",
+    "api": "en/reference/generated/gradlab.optim.Adam.html",
+    "ko-index": "ko/index.html",
+    "ko-chapter": "ko/course/08_vanishing_gradients.html",
+    "ko-gallery-example": "ko/auto_examples/vanishing/plot_sigmoid_chain.html",
+    "ko-glossary": "ko/glossary.html",
 }
+ROOT_PAGE = "index.html"  # the page leading to the editions: plain HTML, no theme
 
 DARK = "document.documentElement.dataset.theme === 'dark'"
 WALKERS = 2  # pages open at once: Chromium renders one while another loads or typesets
@@ -159,7 +167,7 @@ def test_page(page_path: str, walk: dict[str, dict[str, Any]]) -> None:
     assert "error" not in found, f"{page_path}: {found.get('error')}"
     result = found["render"]
     problems = found["visit"] + render_problems(result)
-    if result["theme"] != "light":
+    if result["theme"] != "light" and page_path != ROOT_PAGE:
         problems.append(f"light mode requested, data-theme is {result['theme']!r}")
     problems += [f"dark mode: {problem}" for problem in found["dark"]]
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
@@ -170,8 +178,12 @@ def test_the_walk_covered_the_site(site: Path, walk: dict[str, dict[str, Any]]) 
     pages = site_pages(site)
     if set(walk) != set(pages):
         pytest.skip("not every page was walked in this run (selected with -k?)")
-    for must in ("index.html", "search.html", "genindex.html", *KEY_PAGES.values()):
+    musts = [f"{edition}/{page}" for edition in EDITIONS for page in ("index.html", "search.html")]
+    musts += [f"{edition}/genindex.html" for edition in EDITIONS]
+    for must in (ROOT_PAGE, *musts, *KEY_PAGES.values()):
         assert must in pages, f"{must} is missing from the site"
+    for edition in EDITIONS:  # each edition walked in full
+        assert sum(p.startswith(f"{edition}/") for p in walk) > 50, edition
     seen = [found for found in walk.values() if "error" not in found]
     assert sum(found["render"]["containers"] for found in seen) > 0, "no page rendered any math"
     assert sum(found["render"]["images"] for found in seen) > 0, "no page showed any image"
@@ -180,7 +192,7 @@ def test_the_walk_covered_the_site(site: Path, walk: dict[str, dict[str, Any]]) 
 
 def test_korean_text_has_a_font(server: str, light: Tab) -> None:
     """The screenshots show Hangul, not empty boxes: this machine has a font for it."""
-    page, _ = light.open(server + "glossary.html")
+    page, _ = light.open(server + "en/glossary.html")
     try:
         has_glyphs = page.evaluate(HAS_GLYPHS, "기울기 소실")
     finally:
@@ -210,7 +222,7 @@ def test_screenshot(
     finally:
         context.close()
     problems = visit.problems() + render_problems(result)
-    if result["theme"] != mode:
+    if result["theme"] != mode and KEY_PAGES[name] != ROOT_PAGE:
         problems.append(f"{mode} mode requested, data-theme is {result['theme']!r}")
     assert not problems, f"{KEY_PAGES[name]} ({width}, {mode}):\n  " + "\n  ".join(problems)
     assert out.stat().st_size > 0

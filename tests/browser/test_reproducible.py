@@ -1,8 +1,9 @@
 """Two clean builds of the site from the same sources are byte-identical (``nox -s repro``).
 
 The sources (what git tracks, plus new files it does not ignore) are copied into a temporary
-directory and built from scratch with the options and ``SOURCE_DATE_EPOCH`` of ``nox -s docs``
-and ``-d`` outside the HTML. The first build is ``nox -s docs``'s own when that one started
+directory and built from scratch, both editions (English, then Korean) and the page leading to
+them, with the options and ``SOURCE_DATE_EPOCH`` of ``nox -s docs`` and ``-d`` outside the
+HTML. The first build is ``nox -s docs``'s own when that one started
 from clean (a fresh clone) with the same sources, options and environment, as
 ``docs/_build/clean-build.json`` records; otherwise a second copy is built from scratch, both
 at once. Every file of the two sites (pages, figures, downloads, search index, static files)
@@ -21,19 +22,22 @@ import subprocess
 import sys
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sitecheck import CLEAN_BUILD, ROOT, source_files, sources_digest
+from sitecheck import (
+    CLEAN_BUILD,
+    EDITIONS,
+    ROOT,
+    SITE_OPTIONS,
+    copy_sources,
+    edition_build,
+    source_files,
+    sources_digest,
+    write_root_page,
+)
 
-SITE_OPTIONS = ["-W", "--keep-going", "-j", "2"]  # as noxfile.py's SITE_OPTIONS
-BUILD_TIMEOUT = 1800  # seconds, per build; one takes one to three minutes on two cores
-
-
-def copy_sources(root: Path, names: list[str], target: Path) -> None:
-    """Copy the files ``names`` of ``root`` into ``target``."""
-    for name in names:
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / name, target / name)
+BUILD_TIMEOUT = 1800  # seconds, per build; one takes two to four minutes on two cores
 
 
 def site_environment(tree: Path) -> dict[str, str]:
@@ -49,14 +53,26 @@ def site_environment(tree: Path) -> dict[str, str]:
     }
 
 
-def start_build(tree: Path, out: Path, log: Path) -> subprocess.Popen[bytes]:
-    """``sphinx-build`` of ``tree/docs`` into ``out``, as ``nox -s docs`` runs it."""
-    command = [sys.executable, "-m", "sphinx", *SITE_OPTIONS, "-b", "html",
-               "-d", str(out.parent / "doctrees"), str(tree / "docs"), str(out)]  # fmt: skip
+def build_site(tree: Path, out: Path, log: Path) -> int:
+    """Build ``tree/docs`` into ``out`` as ``nox -s docs`` does; return the exit status.
+
+    Each edition in turn (the Korean one uses the English one's execution cache), stopping at
+    the first that fails, then the root page. The output of every build goes to ``log``.
+    """
     with log.open("wb") as output:
-        return subprocess.Popen(
-            command, cwd=tree, env=site_environment(tree), stdout=output, stderr=subprocess.STDOUT
-        )
+        for language in EDITIONS:
+            build = edition_build(language, tree / "docs", out, out.parent / "doctrees")
+            try:
+                code = subprocess.run(
+                    [sys.executable, "-m", "sphinx", *build], cwd=tree, env=site_environment(tree),
+                    stdout=output, stderr=subprocess.STDOUT, timeout=BUILD_TIMEOUT, check=False,
+                ).returncode  # fmt: skip
+            except subprocess.TimeoutExpired:
+                code = -1
+            if code != 0:
+                return code
+    write_root_page(out)
+    return 0
 
 
 def clean_docs_build(digest: str) -> Path | None:
@@ -69,6 +85,7 @@ def clean_docs_build(digest: str) -> Path | None:
     same = (
         record.get("sources") == digest
         and record.get("options") == SITE_OPTIONS
+        and record.get("editions") == list(EDITIONS)
         and all(record.get(k) == ours[k] for k in ("SOURCE_DATE_EPOCH", "OMP_NUM_THREADS"))
     )
     site = ROOT / "docs" / "_build" / "html"
@@ -133,14 +150,12 @@ def test_two_clean_builds_are_identical(tmp_path: Path) -> None:
     if reference is None:
         shutil.copytree(second / "tree", first / "tree")  # the same sources, even if ROOT changes
     started = time.monotonic()
-    builds = [(run, start_build(run / "tree", run / "html", run / "build.log")) for run in runs]
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:  # the two trees side by side
+        codes = list(
+            pool.map(lambda run: build_site(run / "tree", run / "html", run / "build.log"), runs)
+        )
     failed = []
-    for run, process in builds:
-        try:
-            code = process.wait(timeout=BUILD_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            code = -1
+    for run, code in zip(runs, codes, strict=True):
         if code != 0:
             log = (run / "build.log").read_text(encoding="utf-8", errors="replace")
             warnings = [
@@ -159,7 +174,9 @@ def test_two_clean_builds_are_identical(tmp_path: Path) -> None:
         [f"{len(problems)} of {count} files differ:", *problems] if problems else []
     )
     assert not report, "\n  ".join(report)
-    assert not (site_a / ".doctrees").exists(), "doctrees inside the site: build with -d"
+    assert not list(site_a.rglob(".doctrees")), "doctrees inside the site: build with -d"
+    assert not (site_a / "jupyter_execute").exists(), "MyST-NB's outputs inside the site"
+    assert {f"{language}/index.html" for language in EDITIONS} <= all_files(site_a)
     assert count > 100, f"only {count} files built"
 
 
