@@ -190,12 +190,22 @@ def docs(session: nox.Session) -> None:
     marker = ROOT / CLEAN_BUILD
     marker.unlink(missing_ok=True)
     digest = sources_digest(ROOT, source_files(ROOT)) if clean else ""
+    site = ROOT / "docs" / "_build" / "html"
+    for stale in sorted(site.iterdir()) if site.is_dir() else []:
+        if stale.name not in (*EDITIONS, "index.html"):  # left by a build of one edition only
+            session.log(
+                f"removing {stale.relative_to(ROOT)}: the site holds one folder per edition"
+            )
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
     # No posargs: nox passes a session's posargs to the sessions it requires too (``nox -s
     # browser -- -k search`` runs this session first), and they are pytest's, not Sphinx's.
     for language in EDITIONS:
         build = edition_build(language, "docs", "docs/_build/html", "docs/_build/doctrees")
         session.run("sphinx-build", *build, env=env)
-    write_root_page(ROOT / "docs" / "_build" / "html")
+    write_root_page(site)
     if clean:
         record = {"sources": digest, "options": SITE_OPTIONS, "editions": list(EDITIONS), **env}
         marker.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -194,12 +194,12 @@ for name, history in runs.items():
         ax_nan.set_xlim(-0.5, last + 1.5)
     else:
         ax_ok.plot(curve, label=LABELS[name])
+ax_nan.set_xticks(range(len(runs["2 x He, no clipping"].loss) + 1))
 for ax in (ax_nan, ax_ok):
     ax.set_yscale("log")
     ax.set_xlabel("$t$")
     ax.set_ylabel("$L$")
     ax.legend()
-ax_nan.set_xticks(range(len(runs["2 x He, no clipping"].loss) + 1))
 
 # %%
 # Interpretation
