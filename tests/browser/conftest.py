@@ -34,6 +34,7 @@ if not os.environ.get("GRADLAB_SITE_TESTS"):
 sys.path.insert(0, str(Path(__file__).parent))
 
 from sitecheck import CHROMIUM_ARGS, chromium_path, env_path, site_dir
+from sitewalk import walk_site
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +95,18 @@ def browser() -> Iterator[Any]:
             yield instance
         finally:
             instance.close()
+
+
+# The walk's page parameters: test_pages' (what renders) and test_accessibility's (axe, Korean).
+WALKED = {"page_path": "render", "a11y_page": "axe"}
+
+
+@pytest.fixture(scope="session")
+def site_walk(request: pytest.FixtureRequest, server: str) -> dict[str, dict[str, Any]]:
+    """What one walk of the selected pages found (``sitewalk``): each page loaded once."""
+    wanted: dict[str, set[str]] = {"render": set(), "axe": set()}
+    for item in request.session.items:
+        for name, check in WALKED.items():
+            if hasattr(item, "callspec") and name in item.callspec.params:
+                wanted[check].add(item.callspec.params[name])
+    return walk_site(server, wanted["render"], wanted["axe"])

@@ -6,10 +6,11 @@ the WCAG 2.1 A and AA rules (:data:`WCAG_TAGS`, with axe's experimental rules fo
 the light theme and once after the reader's system switches to dark (the theme follows it). A
 page fails on any serious or critical violation; the message names the page, the theme, the
 rule and each element (its CSS selector and markup). Every finding, minor and moderate ones
-too, and the seconds each page took, go to ``browser-artifacts/accessibility.json``. The pages
-are checked :data:`WALKERS` at a time, each walker in a browser context of its own in one
-Chromium. axe's time grows with a page's elements: a chapter (10,000 elements, half of them
-MathJax's) takes it seconds per theme where an API page takes one.
+too, and the seconds each page took, go to ``browser-artifacts/accessibility.json``. axe runs
+in the site's one walk (``sitewalk``: every page loaded once, the page tests' checks made in the
+same visit), several pages at a time. axe's time grows with a page's elements: a chapter
+(10,000 elements, half of them MathJax's) takes it seconds per theme where an API page takes
+one.
 
 Two things axe cannot see are checked here too:
 
@@ -32,106 +33,19 @@ focus check fails a link whose focus ring is taken away.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sitecheck import (
-    CHROMIUM_ARGS,
-    EDITIONS,
-    AsyncTab,
-    Tab,
-    chromium_path,
-    env_path,
-    is_local_to,
-    site_dir,
-    site_pages,
-)
+from sitecheck import EDITIONS, Tab, env_path, is_local_to, site_dir, site_pages
+from sitewalk import DARK, DESKTOP, RUN_AXE, SETTLED, UNMARKED_HANGUL, WCAG_TAGS
 
-DESKTOP = {"width": 1280, "height": 800}
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING = ("serious", "critical")
 THEMES = ("light", "dark")
-WALKERS = 3  # pages checked at once
-
-DARK = "document.documentElement.dataset.theme === 'dark'"
-
-# After the load event: MathJax's typesetting, the web fonts and any CSS transition (the theme
-# fades colours when it switches) must be over before axe measures colours.
-SETTLED = r"""
-async () => {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
-  }
-  await document.fonts.ready;
-  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
-}
-"""
-
-# axe.run over the whole document; only the violations, and of each node only what a report
-# needs (the full result of a big page is megabytes). axe leaves its "experimental" rules out
-# unless asked; those that test a WCAG A/AA criterion are switched on by name (one of them,
-# label-content-name-mismatch, is WCAG 2.5.3, Label in Name).
-RUN_AXE = r"""
-async (tags) => {
-  const rules = {};
-  for (const rule of axe.getRules()) {
-    if (rule.tags.includes("experimental") && rule.tags.some((t) => tags.includes(t))) {
-      rules[rule.ruleId] = {enabled: true};
-    }
-  }
-  const result = await axe.run(document, {
-    runOnly: {type: "tag", values: tags},
-    rules,
-    resultTypes: ["violations"],
-  });
-  return result.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    nodes: v.nodes.map((n) => ({
-      impact: n.impact,
-      target: n.target.map(String).join(" "),
-      html: n.html.replace(/\s+/g, " ").slice(0, 240),
-    })),
-  }));
-}
-"""
-
-# Hangul (syllables, jamo, compatibility jamo) in the text a reader sees, with no element of
-# lang="ko" around it: {unmarked: [...], math: [...]}. Scripts, styles and what is hidden from
-# assistive technology (aria-hidden, e.g. MathJax's visual rendering) are not read out. Math
-# is listed apart: Korean inside TeX (\text{...}) cannot carry a language, only be moved out of
-# the formula; accessibility.json lists it.
-UNMARKED_HANGUL = r"""
-() => {
-  const hangul = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]/;
-  const found = {unmarked: [], math: []};
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!hangul.test(node.data)) continue;
-    const parent = node.parentElement;
-    if (!parent || parent.closest("script, style, template, noscript, [aria-hidden='true']")) {
-      continue;
-    }
-    const lang = parent.closest("[lang]");
-    if (lang && lang.getAttribute("lang").toLowerCase().startsWith("ko")) continue;
-    const where = parent.closest("[id]");
-    const text = `${where ? "#" + where.id + " " : ""}<${parent.tagName.toLowerCase()}> `
-                 + node.data.replace(/\s+/g, " ").trim().slice(0, 80);
-    (parent.closest(".math, mjx-container, math") ? found.math : found.unmarked).push(text);
-  }
-  return found;
-}
-"""
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -147,70 +61,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 # -- axe on every page --------------------------------------------------------------------------
-
-
-async def check_page(tab: AsyncTab, url: str, axe_script: str) -> dict[str, Any]:
-    """axe's violations on one page in both themes, and its Hangul without ``lang="ko"``."""
-    from playwright.async_api import Error as PlaywrightError
-
-    start = time.perf_counter()
-    page, visit = await tab.open(url)
-    found: dict[str, Any] = {}
-    seconds = found["seconds"] = {}  # where the time goes: accessibility.json
-    try:
-        await page.evaluate(SETTLED)
-        await page.evaluate(axe_script)
-        seconds["load"] = round(time.perf_counter() - start, 2)
-        found["light"] = await page.evaluate(RUN_AXE, WCAG_TAGS)
-        seconds["light"] = round(time.perf_counter() - start - seconds["load"], 2)
-        found["unmarked_hangul"] = await page.evaluate(UNMARKED_HANGUL)
-        # The reader's system switches to dark; the theme follows it ("auto" mode). The page
-        # leading to the editions has no theme: its CSS follows the system's scheme itself.
-        themed = await page.evaluate("document.documentElement.hasAttribute('data-theme')")
-        await page.emulate_media(color_scheme="dark")
-        try:
-            if themed:
-                await page.wait_for_function(DARK, timeout=10_000)
-        except PlaywrightError:
-            found["dark_error"] = "the theme did not switch to dark"
-        else:
-            await page.evaluate(SETTLED)
-            mark = time.perf_counter()
-            found["dark"] = await page.evaluate(RUN_AXE, WCAG_TAGS)
-            seconds["dark"] = round(time.perf_counter() - mark, 2)
-    finally:
-        await page.close()
-    found["load"] = visit.problems()
-    return found
-
-
-async def check_pages(origin: str, pages: list[str], seen: dict[str, dict[str, Any]]) -> None:
-    """Check ``pages`` of the site at ``origin``, :data:`WALKERS` at a time, into ``seen``."""
-    from axe_playwright_python.base import AXE_SCRIPT
-    from playwright.async_api import async_playwright
-
-    todo = list(reversed(pages))
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS
-        )
-
-        async def walker() -> None:
-            context = await browser.new_context(viewport=DESKTOP, color_scheme="light")
-            tab = AsyncTab(context, is_local_to(origin))
-            await tab.start()
-            while todo:
-                page_path = todo.pop()
-                try:
-                    seen[page_path] = await check_page(tab, origin + page_path, AXE_SCRIPT)
-                except Exception as error:  # a timeout on one page: its test reports it
-                    seen[page_path] = {"error": f"{type(error).__name__}: {error}"}
-            await context.close()
-
-        try:
-            await asyncio.gather(*(walker() for _ in range(WALKERS)))
-        finally:
-            await browser.close()
 
 
 def tally(seen: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -246,28 +96,9 @@ def tally(seen: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def axe_walk(request: pytest.FixtureRequest, server: str) -> dict[str, dict[str, Any]]:
-    """What axe found on each selected page, the pages checked :data:`WALKERS` at a time."""
-    selected = [
-        item.callspec.params["a11y_page"]
-        for item in request.session.items
-        if hasattr(item, "callspec") and "a11y_page" in item.callspec.params
-    ]
-    selected = sorted(set(selected))
-    seen: dict[str, dict[str, Any]] = {}
-    failure: list[BaseException] = []
-
-    def run() -> None:  # the async API in a thread of its own, away from the sync API's loop
-        try:
-            asyncio.run(check_pages(server, selected, seen))
-        except BaseException as error:
-            failure.append(error)
-
-    thread = threading.Thread(target=run, name="a11y-walk")
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
+def axe_walk(site_walk: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """What axe found on each selected page (the site's one walk); into accessibility.json."""
+    seen = site_walk
     report = env_path("GRADLAB_ARTIFACTS", "browser-artifacts") / "accessibility.json"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(

@@ -1,42 +1,34 @@
 """Every page of the built site, both editions, served on 127.0.0.1 and opened in Chromium.
 
-The walk opens :data:`WALKERS` pages at once, each in a browser context of its own (Playwright's
-async API, in a thread of its own), and each page's test then reads what its visit found. Each
-page must load without console errors, failed requests or any request to another host;
-every image must load; every math expression must be rendered by MathJax, with no raw TeX left
-in the text. On pages with figures the browser then switches to a dark colour scheme, which the
-theme follows: each figure must sit on a light card, with no CSS filter dimming or inverting
-it. A few key pages of each edition are saved as screenshots (desktop and phone, light and dark)
-in ``browser-artifacts/screenshots``. The page at the top of the site, which leads to the two
-editions, is walked too; it has no theme (light and dark follow the reader's system).
+Each page's test reads what the site's one walk (``sitewalk``, shared with the accessibility
+tests: every page loaded once) found on it. Each page must load without console errors, failed
+requests or any request to another host; every image must load; every math expression must be
+rendered by MathJax, with no raw TeX left in the text. On pages with figures the browser then
+switches to a dark colour scheme, which the theme follows: each figure must sit on a light
+card, with no CSS filter dimming or inverting it. A few key pages of each edition are saved as
+screenshots (desktop and phone, light and dark) in ``browser-artifacts/screenshots``. The page
+at the top of the site, which leads to the two editions, is walked too; it has no theme (light
+and dark follow the reader's system).
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sitecheck import (
-    CHROMIUM_ARGS,
     EDITIONS,
-    FIGURE_STYLES,
-    FIGURES,
     HAS_GLYPHS,
     RENDER_CHECK,
-    AsyncTab,
     Tab,
-    chromium_path,
-    figure_problems,
     is_local_to,
     site_dir,
     site_pages,
 )
+from sitewalk import DESKTOP
 
-DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 KEY_PAGES = {
@@ -52,12 +44,6 @@ KEY_PAGES = {
     "ko-glossary": "ko/glossary.html",
 }
 ROOT_PAGE = "index.html"  # the page leading to the editions: plain HTML, no theme
-
-DARK = "document.documentElement.dataset.theme === 'dark'"
-WALKERS = 2  # pages open at once: Chromium renders one while another loads or typesets
-# Playwright's limits are per page (30 s to load, by default); with WALKERS pages sharing the
-# cores each may take that many times longer, so the walk allows that much more.
-WALK_TIMEOUT_MS = 30_000 * WALKERS
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -85,96 +71,22 @@ def render_problems(result: dict[str, Any]) -> list[str]:
     return problems
 
 
-async def visit_page(tab: AsyncTab, url: str) -> dict[str, Any]:
-    """Open one page: what went wrong loading it, what it rendered, its figures in dark mode."""
-    from playwright.async_api import Error as PlaywrightError
-
-    page, visit = await tab.open(url)
-    dark: list[str] = []
-    try:
-        result = await page.evaluate(RENDER_CHECK)
-        figures = await page.locator(FIGURES).count()
-        if figures:
-            # The reader's system switches to dark: the theme follows it ("auto" mode).
-            await page.emulate_media(color_scheme="dark")
-            try:
-                await page.wait_for_function(DARK, timeout=10_000 * WALKERS)
-            except PlaywrightError:
-                dark = ["the theme did not switch to dark with the system's colour scheme"]
-            else:
-                dark = figure_problems(await page.evaluate(FIGURE_STYLES, FIGURES))
-    finally:
-        await page.close()
-    return {"visit": visit.problems(), "render": result, "figures": figures, "dark": dark}
-
-
-async def walk_pages(origin: str, pages: list[str], seen: dict[str, dict[str, Any]]) -> None:
-    """Visit ``pages`` of the site at ``origin``, :data:`WALKERS` at a time, into ``seen``."""
-    from playwright.async_api import async_playwright
-
-    todo = list(reversed(pages))
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS
-        )
-
-        async def walker() -> None:
-            context = await browser.new_context(viewport=DESKTOP, color_scheme="light")
-            context.set_default_timeout(WALK_TIMEOUT_MS)
-            tab = AsyncTab(context, is_local_to(origin))
-            await tab.start()
-            while todo:
-                page_path = todo.pop()
-                try:
-                    seen[page_path] = await visit_page(tab, origin + page_path)
-                except Exception as error:  # a timeout on one page: its test reports it
-                    seen[page_path] = {"error": f"{type(error).__name__}: {error}"}
-            await context.close()
-
-        try:
-            await asyncio.gather(*(walker() for _ in range(WALKERS)))
-        finally:
-            await browser.close()
-
-
-@pytest.fixture(scope="module")
-def walk(request: pytest.FixtureRequest, server: str) -> dict[str, dict[str, Any]]:
-    """What visiting each selected page found, the pages visited :data:`WALKERS` at a time."""
-    selected = [
-        item.callspec.params["page_path"]
-        for item in request.session.items
-        if getattr(item, "originalname", "") == "test_page" and hasattr(item, "callspec")
-    ]
-    seen: dict[str, dict[str, Any]] = {}
-    failure: list[BaseException] = []
-
-    def run() -> None:  # the async API in a thread of its own, away from the sync API's loop
-        try:
-            asyncio.run(walk_pages(server, selected, seen))
-        except BaseException as error:
-            failure.append(error)
-
-    thread = threading.Thread(target=run, name="site-walk")
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
-    return seen
-
-
-def test_page(page_path: str, walk: dict[str, dict[str, Any]]) -> None:
-    found = walk[page_path]
+def test_page(page_path: str, site_walk: dict[str, dict[str, Any]]) -> None:
+    found = site_walk[page_path]
     assert "error" not in found, f"{page_path}: {found.get('error')}"
     result = found["render"]
     problems = found["visit"] + render_problems(result)
     if result["theme"] != "light" and page_path != ROOT_PAGE:
         problems.append(f"light mode requested, data-theme is {result['theme']!r}")
-    problems += [f"dark mode: {problem}" for problem in found["dark"]]
+    if found["figures"] and "dark_error" in found:
+        problems.append(f"dark mode: {found['dark_error']}")
+    problems += [f"dark mode: {problem}" for problem in found.get("dark_figures", [])]
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
 
 
-def test_the_walk_covered_the_site(site: Path, walk: dict[str, dict[str, Any]]) -> None:
+def test_the_walk_covered_the_site(site: Path, site_walk: dict[str, dict[str, Any]]) -> None:
     """The walk saw every page, and the checks had something to check."""
+    walk = site_walk
     pages = site_pages(site)
     if set(walk) != set(pages):
         pytest.skip("not every page was walked in this run (selected with -k?)")

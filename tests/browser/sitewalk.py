@@ -1,0 +1,233 @@
+"""One walk of the site in Chromium: every page loaded once, every check of a page made on it.
+
+``test_pages`` (the page renders) and ``test_accessibility`` (axe-core and the Korean marks)
+read what this walk found, so a page is loaded, typeset and switched to dark once, not once per
+test module (two walks took 21 of the browser session's 28 minutes). Each page, in a browser
+context of its own per walker (:data:`WALKERS` at a time, Playwright's async API in a thread of
+its own):
+
+1. loads (console errors, failed requests, requests to other hosts are recorded), and waits
+   until MathJax, the fonts, every image and any CSS transition are done;
+2. light theme: what rendered (:data:`sitecheck.RENDER_CHECK`);
+3. where there are figures, the reader's system switches to dark and the theme follows it:
+   each figure's card and filters (:data:`sitecheck.FIGURE_STYLES`);
+4. axe's violations (:data:`RUN_AXE`) in the theme the page is in, then in the other one;
+   Hangul outside ``lang="ko"`` (:data:`UNMARKED_HANGUL`).
+
+A page selected only by one module gets only that module's checks (``-k`` selections stay
+quick); the seconds each step took are kept with the findings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any
+
+from sitecheck import (
+    CHROMIUM_ARGS,
+    FIGURE_STYLES,
+    FIGURES,
+    RENDER_CHECK,
+    AsyncTab,
+    chromium_path,
+    figure_problems,
+    is_local_to,
+)
+
+DESKTOP = {"width": 1280, "height": 800}
+WALKERS = 3  # pages open at once: Chromium renders one while another loads or typesets
+# Playwright's limits are per page (30 s to load, by default); with WALKERS pages sharing the
+# cores each may take that many times longer, so the walk allows that much more.
+WALK_TIMEOUT_MS = 30_000 * WALKERS
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+DARK = "document.documentElement.dataset.theme === 'dark'"
+THEMED = "document.documentElement.hasAttribute('data-theme')"
+
+# After the load event: MathJax's typesetting, the web fonts and any CSS transition (the theme
+# fades colours when it switches) must be over before axe measures colours.
+SETTLED = r"""
+async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  await document.fonts.ready;
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
+}
+"""
+
+# axe.run over the whole document; only the violations, and of each node only what a report
+# needs (the full result of a big page is megabytes). axe leaves its "experimental" rules out
+# unless asked; those that test a WCAG A/AA criterion are switched on by name (one of them,
+# label-content-name-mismatch, is WCAG 2.5.3, Label in Name).
+RUN_AXE = r"""
+async (tags) => {
+  const rules = {};
+  for (const rule of axe.getRules()) {
+    if (rule.tags.includes("experimental") && rule.tags.some((t) => tags.includes(t))) {
+      rules[rule.ruleId] = {enabled: true};
+    }
+  }
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    rules,
+    resultTypes: ["violations"],
+  });
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({
+      impact: n.impact,
+      target: n.target.map(String).join(" "),
+      html: n.html.replace(/\s+/g, " ").slice(0, 240),
+    })),
+  }));
+}
+"""
+
+# Hangul (syllables, jamo, compatibility jamo) in the text a reader sees, with no element of
+# lang="ko" around it: {unmarked: [...], math: [...]}. Scripts, styles and what is hidden from
+# assistive technology (aria-hidden, e.g. MathJax's visual rendering) are not read out. Math
+# is listed apart: Korean inside TeX (\text{...}) cannot carry a language, only be moved out of
+# the formula; accessibility.json lists it.
+UNMARKED_HANGUL = r"""
+() => {
+  const hangul = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]/;
+  const found = {unmarked: [], math: []};
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!hangul.test(node.data)) continue;
+    const parent = node.parentElement;
+    if (!parent || parent.closest("script, style, template, noscript, [aria-hidden='true']")) {
+      continue;
+    }
+    const lang = parent.closest("[lang]");
+    if (lang && lang.getAttribute("lang").toLowerCase().startsWith("ko")) continue;
+    const where = parent.closest("[id]");
+    const text = `${where ? "#" + where.id + " " : ""}<${parent.tagName.toLowerCase()}> `
+                 + node.data.replace(/\s+/g, " ").trim().slice(0, 80);
+    (parent.closest(".math, mjx-container, math") ? found.math : found.unmarked).push(text);
+  }
+  return found;
+}
+"""
+
+
+async def switch_theme(page: Any, scheme: str, themed: bool) -> str | None:
+    """The reader's system switches to ``scheme``; the theme follows it ("auto" mode).
+
+    The page leading to the editions has no theme (``themed`` false): its CSS follows the
+    system's scheme itself. Returns what went wrong, or None.
+    """
+    from playwright.async_api import Error as PlaywrightError
+
+    await page.emulate_media(color_scheme=scheme)
+    try:
+        if themed:
+            dark = "true" if scheme == "dark" else "false"
+            await page.wait_for_function(f"({DARK}) === {dark}", timeout=10_000 * WALKERS)
+    except PlaywrightError:
+        return f"the theme did not switch to {scheme} with the system's scheme"
+    await page.evaluate(SETTLED)
+    return None
+
+
+async def visit_page(tab: AsyncTab, url: str, render: bool, axe: str | None) -> dict[str, Any]:
+    """Load one page and check it: ``render`` (test_pages), ``axe`` (axe-core's script).
+
+    The page's own checks come first and what loading it did is taken then: axe fetches the
+    page's style sheets itself (for its orientation rule), resolving their ``@import`` against
+    the page, and those requests are not the page's. axe then runs in the theme the page is in
+    and in the other one.
+    """
+    start = time.perf_counter()
+    page, visit = await tab.open(url)
+    found: dict[str, Any] = {"figures": 0}
+    seconds = found["seconds"] = {}  # where the time goes: accessibility.json
+    theme = "light"
+    try:
+        found["render"] = await page.evaluate(RENDER_CHECK)  # MathJax, fonts, images done
+        await page.evaluate(SETTLED)
+        themed = await page.evaluate(THEMED)
+        seconds["load"] = round(time.perf_counter() - start, 2)
+        if render and (figures := await page.locator(FIGURES).count()):
+            found["figures"] = figures
+            mark = time.perf_counter()
+            if problem := await switch_theme(page, "dark", themed):
+                found["dark_error"] = problem
+            else:
+                theme = "dark"
+                styles = await page.evaluate(FIGURE_STYLES, FIGURES)
+                found["dark_figures"] = figure_problems(styles)
+            seconds["figures"] = round(time.perf_counter() - mark, 2)
+        found["visit"] = visit.problems()
+        if axe and "dark_error" not in found:
+            await page.evaluate(axe)
+            for scheme in (theme, "light" if theme == "dark" else "dark"):
+                mark = time.perf_counter()
+                if scheme != theme and (problem := await switch_theme(page, scheme, themed)):
+                    found["dark_error"] = problem
+                    break
+                found[scheme] = await page.evaluate(RUN_AXE, WCAG_TAGS)
+                if scheme == "light":  # the Korean marks do not depend on the theme
+                    found["unmarked_hangul"] = await page.evaluate(UNMARKED_HANGUL)
+                seconds[scheme] = round(time.perf_counter() - mark, 2)
+    finally:
+        await page.close()
+    return found
+
+
+async def walk_pages(
+    origin: str, render: set[str], axe: set[str], seen: dict[str, dict[str, Any]]
+) -> None:
+    """Check the pages of the site at ``origin``, :data:`WALKERS` at a time, into ``seen``."""
+    from axe_playwright_python.base import AXE_SCRIPT
+    from playwright.async_api import async_playwright
+
+    todo = sorted(render | axe, reverse=True)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS
+        )
+
+        async def walker() -> None:
+            context = await browser.new_context(viewport=DESKTOP, color_scheme="light")
+            context.set_default_timeout(WALK_TIMEOUT_MS)
+            tab = AsyncTab(context, is_local_to(origin))
+            await tab.start()
+            while todo:
+                path = todo.pop()
+                script = AXE_SCRIPT if path in axe else None
+                try:
+                    seen[path] = await visit_page(tab, origin + path, path in render, script)
+                except Exception as error:  # a timeout on one page: its tests report it
+                    seen[path] = {"error": f"{type(error).__name__}: {error}"}
+            await context.close()
+
+        try:
+            await asyncio.gather(*(walker() for _ in range(WALKERS)))
+        finally:
+            await browser.close()
+
+
+def walk_site(origin: str, render: set[str], axe: set[str]) -> dict[str, dict[str, Any]]:
+    """What the walk found on each page, by site path (``en/index.html``)."""
+    seen: dict[str, dict[str, Any]] = {}
+    failure: list[BaseException] = []
+
+    def run() -> None:  # the async API in a thread of its own, away from the sync API's loop
+        try:
+            asyncio.run(walk_pages(origin, render, axe, seen))
+        except BaseException as error:
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="site-walk")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return seen
