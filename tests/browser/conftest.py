@@ -33,8 +33,8 @@ if not os.environ.get("GRADLAB_SITE_TESTS"):
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sitecheck import CHROMIUM_ARGS, chromium_path, env_path, site_dir
-from sitewalk import walk_site
+from sitecheck import CHROMIUM_ARGS, Tab, chromium_path, env_path, is_local_to, site_dir
+from sitewalk import DESKTOP, walk_site
 
 
 @pytest.fixture(scope="session")
@@ -97,8 +97,12 @@ def browser() -> Iterator[Any]:
             instance.close()
 
 
-# The walk's page parameters: test_pages' (what renders) and test_accessibility's (axe, Korean).
-WALKED = {"page_path": "render", "a11y_page": "axe"}
+# The tests that read the walk: test name -> (its page parameter, the checks it needs).
+WALKED = {
+    "test_page": ("page_path", "render"),  # test_pages.py
+    "test_axe": ("a11y_page", "axe"),  # test_accessibility.py
+    "test_korean_marked": ("a11y_page", "axe"),
+}
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +110,30 @@ def site_walk(request: pytest.FixtureRequest, server: str) -> dict[str, dict[str
     """What one walk of the selected pages found (``sitewalk``): each page loaded once."""
     wanted: dict[str, set[str]] = {"render": set(), "axe": set()}
     for item in request.session.items:
-        for name, check in WALKED.items():
-            if hasattr(item, "callspec") and name in item.callspec.params:
-                wanted[check].add(item.callspec.params[name])
+        if (walked := WALKED.get(getattr(item, "originalname", ""))) and hasattr(item, "callspec"):
+            name, check = walked
+            wanted[check].add(item.callspec.params[name])
     return walk_site(server, wanted["render"], wanted["axe"])
+
+
+@pytest.fixture(scope="module")
+def served(browser: Any, server: str) -> Iterator[tuple[Tab, str]]:
+    """A tab on the site served on 127.0.0.1, and the site's root URL."""
+    context = browser.new_context(viewport=DESKTOP)
+    yield Tab(context, is_local_to(server)), server
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def from_disk(browser: Any, site: Path) -> Iterator[tuple[Tab, str]]:
+    """A tab on the site opened from disk (``file://``), and the site's root URL."""
+    context = browser.new_context(viewport=DESKTOP)
+    root = site.as_uri() + "/"
+    yield Tab(context, is_local_to(root)), root
+    context.close()
+
+
+@pytest.fixture(params=["served", "file"])
+def tab(request: pytest.FixtureRequest) -> tuple[Tab, str]:
+    """Each way a reader opens the site: served, and from disk."""
+    return request.getfixturevalue("served" if request.param == "served" else "from_disk")

@@ -11,15 +11,12 @@ site leads to both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from sitecheck import EDITIONS, Tab, is_local_to, site_pages
-from test_pages import DESKTOP
+from sitecheck import EDITIONS, Tab, site_pages
 
 
 class _Switcher(HTMLParser):
@@ -112,26 +109,6 @@ def test_the_root_page_leads_to_both_editions(site: Path) -> None:
         assert f'<a href="{code}/index.html" hreflang="{code}">{name}</a>' in text
         assert f'<li lang="{code}">' in text
         assert (site / code / "index.html").is_file()
-
-
-@pytest.fixture(scope="module")
-def served(browser: Any, server: str) -> Iterator[tuple[Tab, str]]:
-    context = browser.new_context(viewport=DESKTOP)
-    yield Tab(context, is_local_to(server)), server
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def from_disk(browser: Any, site: Path) -> Iterator[tuple[Tab, str]]:
-    context = browser.new_context(viewport=DESKTOP)
-    root = site.as_uri() + "/"
-    yield Tab(context, is_local_to(root)), root
-    context.close()
-
-
-@pytest.fixture(params=["served", "file"])
-def tab(request: pytest.FixtureRequest) -> tuple[Tab, str]:
-    return request.getfixturevalue("served" if request.param == "served" else "from_disk")
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,14 @@ the figure must show its PNG instead. Screenshots go to ``browser-artifacts/expl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from sitecheck import EDITIONS, Tab, is_local_to, luminance, site_dir, site_pages
-from test_pages import DESKTOP, PHONE
+from sitewalk import DESKTOP, SETTLED
+from test_pages import PHONE
 
 # The pages the course puts explorers on, and how many each holds, in each edition.
 EXPECTED = {
@@ -87,26 +87,6 @@ def explorer_pages() -> list[str]:
     return [p for p in site_pages(site) if "gl-explorer" in (site / p).read_text("utf-8")]
 
 
-@pytest.fixture(scope="module")
-def served(browser: Any, server: str) -> Iterator[tuple[Tab, str]]:
-    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
-    yield Tab(context, is_local_to(server)), server
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def from_disk(browser: Any, site: Path) -> Iterator[tuple[Tab, str]]:
-    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
-    root = site.as_uri() + "/"
-    yield Tab(context, is_local_to(root)), root
-    context.close()
-
-
-@pytest.fixture(params=["served", "file"])
-def tab(request: pytest.FixtureRequest) -> tuple[Tab, str]:
-    return request.getfixturevalue("served" if request.param == "served" else "from_disk")
-
-
 def open_ready(browser_tab: Tab, url: str) -> tuple[Any, Any, list[Any]]:
     """Open a page and wait until explorer.js has drawn each of its explorers."""
     page, visit = browser_tab.open(url)
@@ -167,48 +147,61 @@ def test_each_slider_moves_with_the_keyboard(page_path: str, tab: tuple[Tab, str
     assert not problems, f"{root}{page_path}:\n  " + "\n  ".join(problems)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_the_drawing_fits_and_reads_in_both_themes(
-    scheme: str, viewport: str, browser: Any, server: str, artifacts: Path
+    viewport: str, browser: Any, server: str, artifacts: Path
 ) -> None:
+    """Each page opened once per width; the reader's system then switches it to dark."""
     size = DESKTOP if viewport == "desktop" else PHONE
-    context = browser.new_context(viewport=size, color_scheme=scheme)
+    context = browser.new_context(viewport=size, color_scheme="light")
     problems = []
     try:
         browser_tab = Tab(context, is_local_to(server))
         for page_path in EXPECTED:
             page, visit, figures = open_ready(browser_tab, server + page_path)
             try:
-                page.wait_for_function(
-                    "(s) => document.documentElement.dataset.theme === s", arg=scheme
-                )
-                for figure in figures:
-                    where = f"{page_path} ({scheme}, {viewport})"
-                    figure.scroll_into_view_if_needed()
-                    overflow = figure.evaluate("(f) => f.scrollWidth - f.clientWidth")
-                    svg_width = figure.locator(".gl-explorer-plot svg").bounding_box()["width"]
-                    if overflow > 0 or svg_width > size["width"]:
-                        problems.append(f"{where}: {svg_width:.0f} px wide, overflows {overflow}")
-                    colours = figure.evaluate(COLOURS)
-                    back = colours["background"]
-                    for name in ("label", "tick"):
-                        if contrast(colours[name], back) < 4.5:
-                            problems.append(f"{where}: {name} text {colours[name]} on {back}")
-                    for stroke in colours["series"]:
-                        if contrast(stroke, back) < 3:
-                            problems.append(f"{where}: curve {stroke} on {back}")
-                    edition, name = page_path.split("/")[0], page_path.split("/")[-1]
-                    name = f"{edition}-{name.removesuffix('.html')}"
-                    shots = artifacts / "explorers"
-                    shots.mkdir(parents=True, exist_ok=True)
-                    figure.screenshot(path=str(shots / f"{name}-{viewport}-{scheme}.png"))
+                for scheme in ("light", "dark"):
+                    page.emulate_media(color_scheme=scheme)
+                    page.wait_for_function(
+                        "(s) => document.documentElement.dataset.theme === s", arg=scheme
+                    )
+                    page.evaluate(SETTLED)  # the theme fades its colours in
+                    problems += drawing_problems(page_path, figures, scheme, viewport, artifacts)
             finally:
                 page.close()
             problems += [f"{page_path}: {p}" for p in visit.problems()]
     finally:
         context.close()
     assert not problems, "\n  ".join(problems)
+
+
+def drawing_problems(
+    page_path: str, figures: list[Any], scheme: str, viewport: str, artifacts: Path
+) -> list[str]:
+    """Each explorer of a page fits the width and reads in the theme; its screenshot saved."""
+    size = DESKTOP if viewport == "desktop" else PHONE
+    problems = []
+    for figure in figures:
+        where = f"{page_path} ({scheme}, {viewport})"
+        figure.scroll_into_view_if_needed()
+        overflow = figure.evaluate("(f) => f.scrollWidth - f.clientWidth")
+        svg_width = figure.locator(".gl-explorer-plot svg").bounding_box()["width"]
+        if overflow > 0 or svg_width > size["width"]:
+            problems.append(f"{where}: {svg_width:.0f} px wide, overflows {overflow}")
+        colours = figure.evaluate(COLOURS)
+        back = colours["background"]
+        for name in ("label", "tick"):
+            if contrast(colours[name], back) < 4.5:
+                problems.append(f"{where}: {name} text {colours[name]} on {back}")
+        for stroke in colours["series"]:
+            if contrast(stroke, back) < 3:
+                problems.append(f"{where}: curve {stroke} on {back}")
+        edition, name = page_path.split("/")[0], page_path.split("/")[-1]
+        name = f"{edition}-{name.removesuffix('.html')}"
+        shots = artifacts / "explorers"
+        shots.mkdir(parents=True, exist_ok=True)
+        figure.screenshot(path=str(shots / f"{name}-{viewport}-{scheme}.png"))
+    return problems
 
 
 def test_without_javascript_the_png_is_shown(browser: Any, site: Path) -> None:

@@ -207,19 +207,22 @@ def test_zips_are_rewritten_the_same_whatever_their_dates() -> None:
         assert archive.read("a/plot_a.py") == b"# a/plot_a.py\n"
 
 
-def test_notebook_outputs_lose_memory_addresses(tmp_path: Path) -> None:
-    """A real MyST-NB build: an executed cell's repr shows no address, before or after."""
+def build_one_page(tmp_path: Path, config: str, cell: str) -> str:
+    """A real MyST-NB build of a page with one executed code ``cell``; the page's HTML.
+
+    ``config`` adds lines to a conf.py that loads MyST-NB and ``gradlab_reproducible``.
+    """
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(EXT)!r})\n"
         'extensions = ["myst_nb", "gradlab_reproducible"]\n'
-        'exclude_patterns = ["_build"]\nnb_execution_mode = "force"\n',
+        'exclude_patterns = ["_build"]\nnb_execution_mode = "force"\n' + config,
         encoding="utf-8",
     )
     (docs / "index.md").write_text(
         "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n"
-        "# Reprs\n\n```{code-cell} ipython3\nclass Layer:\n    pass\n\n[Layer(), 0x1F]\n```\n",
+        f"# One cell\n\n```{{code-cell}} ipython3\n{cell}```\n",
         encoding="utf-8",
     )
     out = tmp_path / "html"
@@ -229,7 +232,12 @@ def test_notebook_outputs_lose_memory_addresses(tmp_path: Path) -> None:
         env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    page = (out / "index.html").read_text(encoding="utf-8")
+    return (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_notebook_outputs_lose_memory_addresses(tmp_path: Path) -> None:
+    """A real MyST-NB build: an executed cell's repr shows no address, before or after."""
+    page = build_one_page(tmp_path, "", "class Layer:\n    pass\n\n[Layer(), 0x1F]\n")
     assert "[&lt;__main__.Layer&gt;, 31]" in page
     assert not re.search(r"at 0x[0-9a-f]{4,}", page)
 
@@ -241,31 +249,11 @@ def test_printed_lines_survive_the_kernels_chunks(tmp_path: Path) -> None:
     line printed on purpose. MyST-NB's merge alone gives "first\\n\\nsecond" and loses the
     blank line before "third".
     """
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(EXT)!r})\n"
-        'extensions = ["myst_nb", "gradlab_reproducible"]\n'
-        'exclude_patterns = ["_build"]\nnb_execution_mode = "force"\nnb_merge_streams = True\n',
-        encoding="utf-8",
-    )
     cell = (
         "import sys\n"
         'print("first", end="")\nsys.stdout.flush()\n'
         'print("\\nsecond\\n")\nsys.stdout.flush()\n'
         'print("third")\n'
     )
-    (docs / "index.md").write_text(
-        "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n"
-        f"# Chunks\n\n```{{code-cell}} ipython3\n{cell}```\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "html"
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(docs), str(out)],
-        capture_output=True, text=True, timeout=300, check=False,
-        env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    page = (out / "index.html").read_text(encoding="utf-8")
+    page = build_one_page(tmp_path, "nb_merge_streams = True\n", cell)
     assert "first\nsecond\n\nthird\n</pre>" in page, page[page.find("first") - 200 :][:400]

@@ -17,15 +17,13 @@ pages must also render, math included.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
-from sitecheck import RENDER_CHECK, Tab, is_local_to, search_results, site_pages
-from test_pages import DESKTOP, render_problems
+from sitecheck import RENDER_CHECK, Tab, search_results, site_pages
+from test_pages import render_problems
 
 QUERIES = {
     # query: a result title that must be among the results (English edition)
@@ -52,26 +50,6 @@ KOREAN_MUST = {
 NOT_INDEXED = ("search.html", "genindex.html", "py-modindex.html")
 
 HANGUL_WORD = re.compile(r"\w*[\uac00-\ud7a3]\w*")  # as Sphinx splits: \w+, with Hangul in it
-
-
-@pytest.fixture(scope="module")
-def served(browser: Any, server: str) -> Iterator[tuple[Tab, str]]:
-    context = browser.new_context(viewport=DESKTOP)
-    yield Tab(context, is_local_to(server)), server
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def from_disk(browser: Any, site: Path) -> Iterator[tuple[Tab, str]]:
-    context = browser.new_context(viewport=DESKTOP)
-    root = site.as_uri() + "/"
-    yield Tab(context, is_local_to(root)), root
-    context.close()
-
-
-@pytest.fixture(params=["served", "file"])
-def tab(request: pytest.FixtureRequest) -> tuple[Tab, str]:
-    return request.getfixturevalue("served" if request.param == "served" else "from_disk")
 
 
 def search(browser_tab: Tab, root: str, edition: str, query: str) -> list[tuple[str, str]]:
