@@ -8,11 +8,11 @@ its own):
 
 1. loads (console errors, failed requests, requests to other hosts are recorded), and waits
    until MathJax, the fonts, every image and any CSS transition are done;
-2. light theme: what rendered (:data:`sitecheck.RENDER_CHECK`);
+2. light theme: what rendered (:data:`sitecheck.RENDER_CHECK`); Hangul outside ``lang="ko"``
+   (:data:`UNMARKED_HANGUL`);
 3. where there are figures, the reader's system switches to dark and the theme follows it:
    each figure's card and filters (:data:`sitecheck.FIGURE_STYLES`);
-4. axe's violations (:data:`RUN_AXE`) in the theme the page is in, then in the other one;
-   Hangul outside ``lang="ko"`` (:data:`UNMARKED_HANGUL`).
+4. axe's violations (:data:`RUN_AXE`) in the theme the page is in, then in the other one.
 
 A page selected only by one module gets only that module's checks (``-k`` selections stay
 quick); the seconds each step took are kept with the findings.
@@ -154,27 +154,27 @@ async def visit_page(tab: AsyncTab, url: str, render: bool, axe: str | None) -> 
         await page.evaluate(SETTLED)
         themed = await page.evaluate(THEMED)
         seconds["load"] = round(time.perf_counter() - start, 2)
+        if axe:  # the Korean marks do not depend on the theme
+            found["unmarked_hangul"] = await page.evaluate(UNMARKED_HANGUL)
         if render and (figures := await page.locator(FIGURES).count()):
             found["figures"] = figures
             mark = time.perf_counter()
             if problem := await switch_theme(page, "dark", themed):
-                found["dark_error"] = problem
+                found["theme_error"] = problem
             else:
                 theme = "dark"
                 styles = await page.evaluate(FIGURE_STYLES, FIGURES)
                 found["dark_figures"] = figure_problems(styles)
             seconds["figures"] = round(time.perf_counter() - mark, 2)
         found["visit"] = visit.problems()
-        if axe and "dark_error" not in found:
+        if axe and "theme_error" not in found:
             await page.evaluate(axe)
             for scheme in (theme, "light" if theme == "dark" else "dark"):
                 mark = time.perf_counter()
                 if scheme != theme and (problem := await switch_theme(page, scheme, themed)):
-                    found["dark_error"] = problem
+                    found["theme_error"] = problem
                     break
                 found[scheme] = await page.evaluate(RUN_AXE, WCAG_TAGS)
-                if scheme == "light":  # the Korean marks do not depend on the theme
-                    found["unmarked_hangul"] = await page.evaluate(UNMARKED_HANGUL)
                 seconds[scheme] = round(time.perf_counter() - mark, 2)
     finally:
         await page.close()

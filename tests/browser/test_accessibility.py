@@ -127,7 +127,7 @@ def test_axe(a11y_page: str, axe_walk: dict[str, dict[str, Any]]) -> None:
     """No serious or critical WCAG 2.1 A/AA violation on the page, in either theme."""
     found = axe_walk[a11y_page]
     assert "error" not in found, f"{a11y_page}: {found['error']}"
-    assert "dark_error" not in found, f"{a11y_page}: {found['dark_error']}"
+    assert "theme_error" not in found, f"{a11y_page}: {found['theme_error']}"
     lines = violation_lines(found)
     assert not lines, f"{a11y_page}: {len(lines)} serious or critical\n" + "\n".join(lines)
 

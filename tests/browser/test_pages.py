@@ -78,8 +78,8 @@ def test_page(page_path: str, site_walk: dict[str, dict[str, Any]]) -> None:
     problems = found["visit"] + render_problems(result)
     if result["theme"] != "light" and page_path != ROOT_PAGE:
         problems.append(f"light mode requested, data-theme is {result['theme']!r}")
-    if found["figures"] and "dark_error" in found:
-        problems.append(f"dark mode: {found['dark_error']}")
+    if found["figures"] and "theme_error" in found:
+        problems.append(f"dark mode: {found['theme_error']}")
     problems += [f"dark mode: {problem}" for problem in found.get("dark_figures", [])]
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
 
