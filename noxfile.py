@@ -49,8 +49,6 @@ nox.options.sessions = [
 # examples or pages at a time.
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
-# The site build (tests/browser/sitecheck.py's SITE_OPTIONS): warnings are errors, two processes
-# (examples and pages run two at a time); tests/browser/test_reproducible.py builds the same way.
 # What a site build writes outside docs/_build; a clean build starts without any of it.
 GENERATED = ("docs/_build", "docs/auto_examples", "docs/reference/generated")
 

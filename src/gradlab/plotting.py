@@ -48,6 +48,7 @@ from ._validation import (
 from .autodiff import Tensor
 from .layers import mlp
 from .parameter import Parameter
+from .report import _SUPERSCRIPT
 
 __all__ = [
     "SERIES_STYLES",
@@ -839,7 +840,7 @@ def explore_gradient_norms(
         )
         net.backward(losses.cross_entropy.derivative(net.forward(X_), Y_))
         norms = diagnostics.gradient_norms(net)
-        last = f"{len(norms)}".translate(_SUPERSCRIPTS)
+        last = f"{len(norms)}".translate(_SUPERSCRIPT)
         title = (
             f"{names[activation]}, {init_label[init]}: "
             f"‖∂L/∂W⁽¹⁾‖ / ‖∂L/∂W⁽{last}⁾‖ = {norms[0] / norms[-1]:.2g}"
@@ -1157,12 +1158,12 @@ def _rounded(values: FloatArray, log: bool, lim: tuple[float, float]) -> list[fl
     return out
 
 
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def _subscript(n: int) -> str:
     """``n`` in subscript digits: 21 -> ``"₂₁"``."""
-    return f"{n}".translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    return f"{n}".translate(_SUBSCRIPT)
 
 
 def _shown(value: Any) -> str:
