@@ -11,7 +11,8 @@ The libraries' own settings do what they can (sphinx-gallery's default matplotli
 the code). Local extensions in ``docs/_ext`` do what no library does, each saying why in its
 docstring:
 
-* ``gradlab_cache``: re-runs executed pages and gallery examples when ``src/gradlab`` changes;
+* ``gradlab_cache``: re-runs executed pages and gallery examples when ``src/gradlab`` changes,
+  and spreads the executed pages over the ``-j`` read workers;
 * ``gradlab_terminology``: the glossary, generated from ``terminology.toml``;
 * ``gradlab_reference``: a re-exported name (``gradlab.Dense``) links to where it is documented;
 * ``gradlab_reproducible``: two clean builds give byte-identical files (zips, notebook outputs);

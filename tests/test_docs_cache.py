@@ -24,7 +24,7 @@ pytest.importorskip("sphinx_gallery", reason="needs the docs dependencies (run b
 EXT = Path(__file__).parents[1] / "docs" / "_ext"
 sys.path.insert(0, str(EXT))
 
-from gradlab_cache import STAMP, source_hash  # noqa: E402
+from gradlab_cache import STAMP, source_hash, spread  # noqa: E402
 
 CONF = """
 import sys
@@ -218,3 +218,51 @@ def test_source_hash_tracks_contents_names_and_new_files(tmp_path: Path) -> None
     assert source_hash(package) == renamed
     (package / "c.py").write_text("", encoding="utf-8")
     assert source_hash(package) not in (first, second, renamed)
+
+
+def test_spread_spaces_the_heavy_names_evenly_and_keeps_every_order() -> None:
+    names = [f"a{i:02d}" for i in range(20)] + ["b1", "b2", "b3", "b4"] + ["c1", "c2"]
+    heavy = ["b1", "b2", "b3", "b4"]
+    order = spread(names, heavy)
+    assert sorted(order) == sorted(names)
+    assert [n for n in order if n in heavy] == heavy
+    assert [n for n in order if n not in heavy] == [n for n in names if n not in heavy]
+    assert [order.index(n) for n in heavy] == [0, 6, 13, 19]  # every 26 / 4 = 6.5 names
+    assert spread(["x", "y"], ["x", "y"]) == ["x", "y"]
+
+
+def test_a_parallel_read_runs_the_executed_pages_in_both_workers(tmp_path: Path) -> None:
+    """``-j 2``: the notebooks, named to sort together, do not all run in one worker.
+
+    Sphinx reads consecutive names in one worker (``make_chunks``); each page's kernel logs
+    the process that started it, the read worker.
+    """
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    log = tmp_path / "workers.log"
+    conf = f"import sys\nsys.path.insert(0, {str(EXT)!r})\n"
+    conf += 'extensions = ["myst_nb", "gradlab_cache"]\nexclude_patterns = ["_build"]\n'
+    conf += 'nb_execution_mode = "force"\nnb_execution_raise_on_error = True\n'
+    (docs / "conf.py").write_text(conf, encoding="utf-8")
+    notebooks = [f"nb{i}" for i in range(4)]
+    plain = [f"page{i:02d}" for i in range(20)]
+    toctree = "\n".join(["```{toctree}", *notebooks, *plain, "```"])
+    (docs / "index.md").write_text(f"# Index\n\n{toctree}\n", encoding="utf-8")
+    cell = (
+        f"import os\nwith open({str(log)!r}, 'a') as log:\n    log.write(f'{{os.getppid()}}\\n')"
+    )
+    for name in notebooks:
+        page = PAGE.split("# Page")[0] + f"# {name}\n\n```{{code-cell}} ipython3\n{cell}\n```\n"
+        (docs / f"{name}.md").write_text(page, encoding="utf-8")
+    for name in plain:
+        (docs / f"{name}.md").write_text(f"# {name}\n\nText.\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-j", "2", "-b", "html",
+         str(docs), str(docs / "_build" / "html")],
+        capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    workers = log.read_text(encoding="utf-8").split()
+    assert len(workers) == 4
+    assert len(set(workers)) == 2, workers

@@ -30,7 +30,12 @@ extension does, with their public hooks:
   would stay, in no toctree, and fail the ``-W`` build. Those leftovers are removed first;
 * with ``"parallel"`` set, sphinx-gallery starts its worker processes even when every example
   is up to date, which costs a rebuild with nothing to run a few seconds; then the build runs
-  without them (:func:`serial_when_nothing_runs`).
+  without them (:func:`serial_when_nothing_runs`);
+* ``sphinx-build -j N`` hands each read worker a run of consecutive page names (Sphinx's
+  ``make_chunks``), so the executed pages, which sit together (``course/...``), ran one after
+  another in one worker while the others read API pages. Sphinx's ``env-before-read-docs``
+  lets an extension reorder the pages to read: :func:`spread_executed_pages` spaces the
+  executed ones evenly through the list, so the workers run them side by side.
 
 ``tests/test_docs_cache.py`` builds a small project with real Sphinx to check all of it.
 """
@@ -87,17 +92,43 @@ def source_hash(package_dir: str | Path) -> str:
 
 def note_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
     """``source-read``: an executed page depends on the library, an API page on the gallery."""
-    from myst_nb.core.read import is_myst_markdown_notebook
-
     text = source[0]
     package_dir = app.config.gradlab_source_dir
-    if package_dir and is_myst_markdown_notebook(text) and _CODE_CELL.search(text):
+    if package_dir and executes(text):
         for path in source_files(package_dir):
             app.env.note_dependency(path)
     if _MINIGALLERY.search(text):
         gallery_conf = getattr(app.config, "sphinx_gallery_conf", None) or {}
         if backrefs_dir := gallery_conf.get("backreferences_dir"):
             app.env.note_dependency(Path(app.srcdir, backrefs_dir, "backreferences_all.json"))
+
+
+def executes(text: str) -> bool:
+    """Whether MyST-NB runs a page with this source: a MyST text notebook with code cells."""
+    from myst_nb.core.read import is_myst_markdown_notebook
+
+    return is_myst_markdown_notebook(text) and bool(_CODE_CELL.search(text))
+
+
+def spread(names: list[str], heavy: list[str]) -> list[str]:
+    """``names`` reordered with the ``heavy`` ones evenly spaced through it, in their order.
+
+    >>> spread(["a", "b", "c", "x", "y", "z"], ["x", "y", "z"])
+    ['x', 'a', 'y', 'b', 'z', 'c']
+    """
+    chosen = set(heavy)
+    light = iter([name for name in names if name not in chosen])
+    places = {len(names) * k // len(heavy): name for k, name in enumerate(heavy)}
+    return [places[i] if i in places else next(light) for i in range(len(names))]
+
+
+def spread_executed_pages(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """``env-before-read-docs``: executed pages spread through the read order (``-j`` chunks)."""
+    if app.parallel <= 1:
+        return
+    heavy = [d for d in docnames if executes(Path(env.doc2path(d)).read_text(encoding="utf-8"))]
+    if heavy:
+        docnames[:] = spread(docnames, heavy)
 
 
 def _as_list(value: str | list[str]) -> list[str]:
@@ -202,4 +233,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", serial_when_nothing_runs, priority=450)
     # MyST-NB resolves its configuration (the cache's folder) at builder-inited, priority 500.
     app.connect("builder-inited", forget_stale_notebook_runs, priority=600)
+    app.connect("env-before-read-docs", spread_executed_pages)
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}
