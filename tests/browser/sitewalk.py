@@ -63,8 +63,46 @@ async () => {
 # needs (the full result of a big page is megabytes). axe leaves its "experimental" rules out
 # unless asked; those that test a WCAG A/AA criterion are switched on by name (one of them,
 # label-content-name-mismatch, is WCAG 2.5.3, Label in Name).
+#
+# Colour contrast, the rule that takes most of axe's time, is measured once per look of code:
+# a highlighted block repeats a few token styles thousands of times (chapter 09: some 3,500
+# elements, 7 looks), and each measurement costs axe a hit test of the page. Two visible
+# elements with text in code blocks look the same to the rule when their colour, size, weight
+# and text shadow, and the background, opacity, blend and filter of each box from them up to
+# the page's root, are the same; of each look the first element that lies wholly inside its
+# block's visible width is measured, and the others are marked data-axe-same and left out of
+# that one rule (every other rule sees every element). A block scrolled sideways has its
+# clipped elements measured as they are. The marks are made again for each theme.
 RUN_AXE = r"""
 async (tags) => {
+  for (const el of document.querySelectorAll("[data-axe-same]")) {
+    el.removeAttribute("data-axe-same");
+  }
+  const boxes = new Map();
+  const box = (node) => {
+    if (!boxes.has(node)) {
+      const s = getComputedStyle(node);
+      const up = node.parentElement ? box(node.parentElement) : "";
+      boxes.set(node, `${s.backgroundColor} ${s.backgroundImage} ${s.opacity} `
+                      + `${s.mixBlendMode} ${s.filter}|${up}`);
+    }
+    return boxes.get(node);
+  };
+  const looks = new Set();
+  for (const el of document.querySelectorAll("div.highlight pre *")) {
+    if (!el.textContent.trim() || !el.checkVisibility()) continue;
+    const frame = el.closest("pre").getBoundingClientRect();
+    const rect = el.getBoundingClientRect();
+    if (rect.left < frame.left || rect.right > frame.right) continue;
+    const s = getComputedStyle(el);
+    const look = `${s.color} ${s.fontSize} ${s.fontWeight} ${s.textShadow}|${box(el)}`;
+    if (looks.has(look)) {
+      el.setAttribute("data-axe-same", "");
+    } else {
+      looks.add(look);
+    }
+  }
+  axe.configure({rules: [{id: "color-contrast", selector: "*:not([data-axe-same])"}]});
   const rules = {};
   for (const rule of axe.getRules()) {
     if (rule.tags.includes("experimental") && rule.tags.some((t) => tags.includes(t))) {
