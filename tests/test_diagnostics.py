@@ -118,6 +118,15 @@ def test_norm_is_exact_for_tiny_and_huge_gradients():
     net.forward(np.ones((1, 1), np.float32))
     net.backward(np.full((1, 1), 1e-30, np.float32))
     assert gradient_norms(net)[0] == pytest.approx(1e-30, rel=1e-6)
+    # where no square under- or overflows, the plain sum of squares, as numpy.linalg.norm
+    rng = np.random.default_rng(0)
+    for scale in (1e-130, 1e-3, 1.0, 1e130):
+        x = rng.normal(size=(7, 5)) * scale
+        assert norm(x) == float(np.linalg.norm(x))
+    for scale in (1e-150, 1e150, 1e-300, 1e300):  # and on either side, the scaled one
+        assert norm([3 * scale, 4 * scale]) == pytest.approx(5 * scale, rel=1e-15)
+    assert np.isnan(norm([np.nan, 1.0]))
+    assert norm([1e150, 1e-200]) == pytest.approx(1e150, rel=1e-15)
 
 
 def test_layer_outputs_is_a_forward_pass_backward_can_follow():

@@ -15,6 +15,7 @@ training.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -87,7 +88,12 @@ def norm(x: ArrayLike) -> float:
 
 def _norm(x: FloatArray) -> float:
     """:func:`norm` of an array already checked (the training loop's hot path)."""
-    a = np.abs(x.astype(np.float64, copy=False))
+    flat = x.astype(np.float64, copy=False).ravel()
+    with np.errstate(over="ignore", under="ignore"):
+        squares = float(np.dot(flat, flat))
+    if 1e-280 < squares < 1e280:  # so m^2 < 1e280 and m^2 > 1e-280 / size: no entry that
+        return math.sqrt(squares)  # matters under- or overflows (numpy.linalg.norm's sum)
+    a = np.abs(flat)
     m = float(a.max()) if a.size else 0.0
     if m == 0.0 or not np.isfinite(m):
         return m

@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 Pair = tuple[FloatArray, FloatArray]
+Step = tuple[float, FloatArray]
 
 
 class Loss:
@@ -134,6 +135,11 @@ class Loss:
         """
         grad = self._derivative(*self._check(prediction, target))
         return grad.reshape(np.shape(prediction))
+
+    def _value_and_derivative(self, prediction: FloatArray, target: ArrayLike) -> Step:
+        """The loss and its gradient, the arguments checked once (a training loop's step)."""
+        p, t = self._check(prediction, target)
+        return float(self._value(p, t)), self._derivative(p, t).reshape(prediction.shape)
 
     def __repr__(self) -> str:
         return f"<loss {self.name}>"

@@ -250,8 +250,9 @@ def fit(
                     model._start_pass()
                     diverged = True
                     break
-                step_losses.append(loss_fn(out, yb))
-                model._grad(loss_fn.derivative(out, yb), False)
+                step_loss, seed = loss_fn._value_and_derivative(out, yb)
+                step_losses.append(step_loss)
+                model._grad(seed, False)
                 epoch_norms += [0.0 if w.grad is None else _norm(w.grad) for w in weights]
                 n_steps += 1
                 if clip_norm is not None:
