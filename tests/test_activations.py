@@ -362,3 +362,25 @@ def test_refused_parameters_leave_the_defaults_alone():
     with pytest.raises(ValueError, match="slope must be >= 0"):
         leaky_relu([1.0], slope=-1.0)
     assert leaky_relu.params == {"slope": 0.01}
+
+
+def test_an_activation_layer_backpropagates_through_a_subclass_own_backward():
+    """A subclass that overrides only the public backward (a Jacobian activation, as softmax
+    does) is what an Activation layer uses, not the element-wise derivative."""
+    from gradlab import Activation
+
+    class Doubled(activations.ActivationFunction):
+        def backward(self, a, grad_output, **params):
+            return 2.0 * np.asarray(grad_output)
+
+    fn = Doubled("doubled", lambda z: z, np.ones_like, np.ones_like)
+    layer = Activation(fn)
+    layer.forward([[1.0, -3.0]])
+    np.testing.assert_array_equal(layer.backward([[1.0, 5.0]]), [[2.0, 10.0]])
+    plain = Activation(relu)  # the element-wise path: relu'(a) * g
+    plain.forward([[1.0, -3.0]])
+    np.testing.assert_array_equal(plain.backward([[1.0, 5.0]]), [[1.0, 0.0]])
+    layer = Activation("softmax")  # the Jacobian: s * (g - <g, s>)
+    s = layer.forward([[0.0, np.log(3.0)]])
+    g = np.array([[1.0, 0.0]])
+    np.testing.assert_allclose(layer.backward(g), s * (g - np.sum(g * s)), rtol=1e-15)

@@ -160,6 +160,17 @@ class ActivationFunction:
             ]
         )
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # An Activation layer backpropagates through _vjp; a subclass that overrides only the
+        # public backward (a Jacobian activation, as softmax) has the layer use that instead.
+        super().__init_subclass__(**kwargs)
+        if "backward" in vars(cls) and "_vjp" not in vars(cls):
+
+            def _vjp(self: Any, a: FloatArray, g: FloatArray, params: dict[str, float]) -> Any:
+                return self.backward(a, g, **params)
+
+            cls._vjp = _vjp  # type: ignore[method-assign]
+
     def __deepcopy__(self, memo: dict[int, Any]) -> ActivationFunction:
         # Immutable (read-only parameters, plain functions): copies of a network share it.
         return self
@@ -330,7 +341,11 @@ class ActivationFunction:
         array([0.25, 0.18])
         """
         a_arr, g, p = self._backward_args(a, grad_output, params)
-        return g * self._derivative_a(a_arr, **p)
+        return self._vjp(a_arr, g, p)
+
+    def _vjp(self, a: FloatArray, g: FloatArray, params: dict[str, float]) -> FloatArray:
+        """:meth:`backward` on arrays and parameters already checked (an Activation layer's)."""
+        return g * self._derivative_a(a, **params)
 
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v}" for k, v in self.params.items())
@@ -635,9 +650,12 @@ class _Softmax(ActivationFunction):
 
     def backward(self, a: ArrayLike, grad_output: ArrayLike, **params: float) -> FloatArray:
         # J^T g with J = diag(s) - s s^T, without forming J: s * (g - <g, s>).
-        s, g, _ = self._backward_args(a, grad_output, params)
+        s, g, p = self._backward_args(a, grad_output, params)
         if s.ndim == 0 or s.shape[-1] == 0:
             raise ValueError(f"softmax needs a of shape (..., n_classes >= 1), got {s.shape}")
+        return self._vjp(s, g, p)
+
+    def _vjp(self, s: FloatArray, g: FloatArray, params: dict[str, float]) -> FloatArray:
         return s * (g - np.sum(g * s, axis=-1, keepdims=True))
 
 

@@ -457,7 +457,8 @@ class Activation(Layer):
         return out, out
 
     def _backward(self, g: FloatArray, a: FloatArray, input_grad: bool) -> FloatArray | None:
-        return self.function.backward(a, g, **self.params) if input_grad else None
+        # a and g are the layer's own arrays, of one shape (Layer.backward checked g's)
+        return self.function._vjp(a, g, self.params) if input_grad else None
 
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v}" for k, v in self.params.items())
