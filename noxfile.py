@@ -109,17 +109,17 @@ def install(session: nox.Session, *groups: str, editable: bool = False) -> None:
         indent=1,
     )  # fmt: skip
     stamp = Path(session.virtualenv.location) / ".gradlab-installed.json"
-    if getattr(session._runner.global_config, "no_install", False):  # nox -R / --no-install:
-        session.install(*requirements)  # nox skips pip in a reused environment, and the
-        session.install("--no-build-isolation", *gradlab)  # stamp stays as it was
-        return
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted:
-        session.log(f"{stamp.parent.name}: up to date with pyproject.toml and src, not installing")
-        return
-    stamp.unlink(missing_ok=True)
+    # nox -R / --no-install: nox itself skips pip in a reused environment; the stamp stays
+    no_install = getattr(session._runner.global_config, "no_install", False)
+    if not no_install:
+        if stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted:
+            session.log(f"{stamp.parent.name}: up to date with pyproject.toml and src")
+            return
+        stamp.unlink(missing_ok=True)  # a failed install leaves no stamp
     session.install(*requirements)
     session.install("--no-build-isolation", *gradlab)
-    stamp.write_text(wanted, encoding="utf-8")
+    if not no_install:
+        stamp.write_text(wanted, encoding="utf-8")
 
 
 def site_python(session: nox.Session) -> str:

@@ -65,7 +65,7 @@ async () => {
 # label-content-name-mismatch, is WCAG 2.5.3, Label in Name).
 #
 # Colour contrast, the rule that takes most of axe's time, is measured once per look of code:
-# a highlighted block repeats a few token styles thousands of times (chapter 09: some 3,500
+# a highlighted block repeats a few token styles thousands of times (chapter 09: some 3,300
 # elements, 7 looks), and each measurement costs axe a hit test of the page. Two visible
 # elements with text in code blocks look the same to the rule when their colour, size, weight
 # and text shadow, and the background, opacity, blend and filter of each box from them up to
