@@ -28,6 +28,7 @@ from sitecheck import (  # noqa: E402
     CLEAN_BUILD,
     EDITIONS,
     SITE_OPTIONS,
+    build_editions,
     catalogues,
     copy_sources,
     edition_build,
@@ -204,7 +205,8 @@ def docs(session: nox.Session) -> None:
     The English edition goes to docs/_build/html/en, the Korean one (``-D language=ko``, its
     text from docs/locale/ko) to docs/_build/html/ko, and docs/_build/html/index.html leads to
     both. The pages' code runs once, for the English edition: the Korean one finds the runs in
-    MyST-NB's execution cache and sphinx-gallery's up-to-date examples. Creates the site's
+    MyST-NB's execution cache and sphinx-gallery's up-to-date examples, and is built while the
+    English one writes its pages (``sitecheck.build_editions``). Creates the site's
     environment (the ``docs`` and ``test`` groups, no PyTorch), which ``docs-tests``,
     ``browser`` and ``repro`` use too. Incremental: only what changed is built again, and pages
     and examples run again when src/gradlab changes. A build from clean that succeeds is
@@ -229,9 +231,20 @@ def docs(session: nox.Session) -> None:
                 stale.unlink()
     # No posargs: nox passes a session's posargs to the sessions it requires too (``nox -s
     # browser -- -k search`` runs this session first), and they are pytest's, not Sphinx's.
+    python = Path(session.bin) / "python"
+    first = next(iter(EDITIONS))
     for language in EDITIONS:
-        build = edition_build(language, "docs", "docs/_build/html", "docs/_build/doctrees")
-        session.run("sphinx-build", *build, env=env)
+        start = "" if language == first else f" (once {first} writes its pages)"
+        command = edition_build(language, "docs", "docs/_build/html", "docs/_build/doctrees")
+        session.log(f"sphinx-build {' '.join(command)}{start}")
+    path = os.pathsep.join([session.bin, os.environ.get("PATH", "")])
+    code = build_editions(
+        [str(python), "-m", "sphinx"], "docs", "docs/_build/html", "docs/_build/doctrees",
+        env={**os.environ, **env, "PATH": path, "VIRTUAL_ENV": session.virtualenv.location},
+        cwd=ROOT,
+    )  # fmt: skip
+    if code:
+        session.error(f"the site build failed (exit status {code})")
     write_root_page(site)
     if clean:
         record = {"sources": digest, "options": SITE_OPTIONS, "editions": list(EDITIONS), **env}

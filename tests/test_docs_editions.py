@@ -29,7 +29,10 @@ DOCS = Path(__file__).parents[1] / "docs"
 EXT = DOCS / "_ext"
 sys.path.insert(0, str(EXT))
 
-from gradlab_editions import EDITIONS, root_page, write_root_page  # noqa: E402
+from gradlab_editions import EDITIONS, WRITING_SIGNAL, root_page, write_root_page  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent / "browser"))
+from sitecheck import build_editions  # noqa: E402
 
 CONF = f"""
 import sys
@@ -79,11 +82,13 @@ PAGES = {
 }
 
 
-def sphinx(*args: str) -> None:
+ENV = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+
+def sphinx(*args: str, **env: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", *args],
-        capture_output=True, text=True, timeout=300, check=False,
-        env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        capture_output=True, text=True, timeout=300, check=False, env={**ENV, **env},
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -99,11 +104,35 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(text, encoding="utf-8")
     site = project / "html"
-    for language in EDITIONS:
-        sphinx("-b", "html", "-D", f"language={language}", "-d",
-               str(project / "doctrees" / language), str(docs), str(site / language))  # fmt: skip
+    log = project / "build.log"
+    with log.open("wb") as output:
+        code = build_editions(
+            [sys.executable, "-m", "sphinx"], docs, site, project / "doctrees",
+            env=ENV, cwd=project, log=output, timeout=300,
+        )  # fmt: skip
+    assert code == 0, log.read_text(encoding="utf-8")
     write_root_page(site)
     return site
+
+
+def test_a_build_signals_when_it_starts_writing_pages(site: Path, tmp_path: Path) -> None:
+    """The file ``GRADLAB_WRITING_SIGNAL`` names appears before any page is written (or, none
+    to write, as the build finishes): ``build_editions`` starts the next edition on it."""
+    docs, out = site.parent / "docs", tmp_path / "html"
+    signal = tmp_path / "writing"
+    build = ["-b", "html", "-d", str(tmp_path / "doctrees"), str(docs), str(out)]
+    sphinx(*build, **{WRITING_SIGNAL: str(signal)})
+    assert signal.is_file()
+    pages = [page for page in out.rglob("*.html") if "_static" not in page.parts]
+    assert len(pages) >= len(PAGES)
+    assert all(page.stat().st_mtime_ns >= signal.stat().st_mtime_ns for page in pages)
+    signal.unlink()
+    sources = [out / Path(name).with_suffix(".html") for name in PAGES if name.endswith(".md")]
+    written = {page: page.stat().st_mtime_ns for page in sources}
+    sphinx(*build, **{WRITING_SIGNAL: str(signal)})  # nothing changed: no page to write
+    assert signal.is_file()
+    assert written == {page: page.stat().st_mtime_ns for page in sources}
+    assert all(mtime < signal.stat().st_mtime_ns for mtime in written.values())
 
 
 def soup(path: Path) -> bs4.BeautifulSoup:

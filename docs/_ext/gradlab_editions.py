@@ -17,6 +17,15 @@ does what no setting of Sphinx or pydata-sphinx-theme does for that layout:
   editions in ``<site>/en`` and ``<site>/ko`` that is ``<site>/jupyter_execute``, inside the
   published site and shared by both; it is moved beside the site, one folder per edition
   (``<site>/../jupyter_execute/<language>``).
+* **A signal for the next edition's build.** The first edition runs the pages' code; the others
+  find its runs in MyST-NB's execution cache and sphinx-gallery's up-to-date examples, so they
+  cannot start before it has read every page. Writing the pages is bound by Sphinx's main
+  process (it resolves each page before its one write worker renders it), which leaves a core
+  of two idle, so the next edition is built then, beside it. Sphinx has no event a process
+  outside it can wait for: when the environment variable ``GRADLAB_WRITING_SIGNAL`` names a
+  file, the build creates it as it resolves its first page to write (or, writing none, as it
+  finishes), after copying its downloads and images out of the shared gallery folder
+  (tests/browser/sitecheck.py's ``build_editions`` waits for it).
 
 Configuration: ``editions``, each edition's language code and its name in its own language
 (``{"en": "English", "ko": "한국어"}``; empty turns the extension off), and
@@ -28,6 +37,7 @@ and the tests use :func:`write_root_page`.
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -181,10 +191,28 @@ def language_links(
     context["metatags"] = context.get("metatags", "") + alternates
 
 
+WRITING_SIGNAL = "GRADLAB_WRITING_SIGNAL"
+"""The environment variable naming the file a build creates when it starts writing pages."""
+
+
+def signal_writing(app: Sphinx, *args: Any) -> list[Any]:
+    """Create the file ``$GRADLAB_WRITING_SIGNAL`` names, if it is not there yet.
+
+    ``doctree-resolved`` (pages are resolved only to be written) or, in a build that writes
+    no page, ``html-collect-pages`` (it ends the HTML build): either comes after the builder
+    copied its assets.
+    """
+    if (signal := os.environ.get(WRITING_SIGNAL)) and not os.path.exists(signal):
+        Path(signal).touch()
+    return []  # html-collect-pages: no page to add
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("editions", {}, "env", types=frozenset({dict}))
     app.add_config_value("edition_exclude_patterns", {}, "env", types=frozenset({dict}))
     app.connect("config-inited", exclude_edition_pages)
     app.connect("builder-inited", move_notebook_outputs, priority=600)
     app.connect("html-page-context", language_links)
+    app.connect("doctree-resolved", signal_writing)
+    app.connect("html-collect-pages", signal_writing)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,20 +8,25 @@ uses the standard library only (and ``docs/_ext/gradlab_editions.py``, which doe
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).parents[2]
 
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 from gradlab_editions import EDITIONS as EDITIONS  # noqa: E402  (re-exported)
+from gradlab_editions import WRITING_SIGNAL  # noqa: E402
 from gradlab_editions import write_root_page as write_root_page  # noqa: E402
 
 
@@ -51,13 +56,96 @@ def edition_build(
     """The arguments of ``sphinx-build`` that build the edition ``language`` of the site.
 
     ``docs`` is the source folder; the edition goes to ``site/<language>`` and its doctrees to
-    ``doctrees/<language>``. Build the editions in the order of :data:`EDITIONS`: the first
-    runs the pages' code, the others find its runs in the execution cache.
+    ``doctrees/<language>``. :func:`build_editions` builds them all: the first runs the pages'
+    code, the others find its runs in the execution cache.
     """
     return [
         *SITE_OPTIONS, "-b", "html", "-D", f"language={language}",
         "-d", str(Path(doctrees) / language), str(docs), str(Path(site) / language),
     ]  # fmt: skip
+
+
+def build_editions(
+    sphinx: Sequence[str],
+    docs: Path | str,
+    site: Path | str,
+    doctrees: Path | str,
+    *,
+    env: dict[str, str],
+    cwd: Path | str | None = None,
+    log: IO[bytes] | None = None,
+    timeout: float | None = None,
+) -> int:
+    """Build every edition of the site: the first alone, the others beside its writing.
+
+    ``sphinx`` runs Sphinx (``[python, "-m", "sphinx"]``) with :func:`edition_build`'s
+    arguments. The first edition of :data:`EDITIONS` runs the pages' code and the others need
+    its runs; they start when it creates the file named by ``GRADLAB_WRITING_SIGNAL`` (it has
+    read every page and copied its downloads, and writes, which keeps one core of two busy:
+    docs/_ext/gradlab_editions.py says why no option of Sphinx does this; with no page to write,
+    it creates the file as it finishes). A first build that fails before that starts no other.
+
+    The first build's output goes to ``log`` (this process's standard output by default) as it
+    comes, each other's line by line with its language in front (``[ko] ...``).
+
+    Returns
+    -------
+    int
+        0, or the exit status of the first build, in edition order, that failed; -1 when
+        ``timeout`` (seconds, all builds together) ran out, and every build is stopped.
+    """
+    first, *others = EDITIONS
+    deadline = math.inf if timeout is None else time.monotonic() + timeout
+    sink = log if log is not None else sys.stdout.buffer
+    sink.flush()
+    env = {k: v for k, v in env.items() if k != WRITING_SIGNAL}
+    builds: dict[str, subprocess.Popen[bytes]] = {}
+    copies: list[threading.Thread] = []
+
+    def start(language: str, **extra: str) -> subprocess.Popen[bytes]:
+        command = [*sphinx, *edition_build(language, docs, site, doctrees)]
+        return subprocess.Popen(
+            command, cwd=cwd, env={**env, **extra}, stderr=subprocess.STDOUT,
+            stdout=log if language == first else subprocess.PIPE,
+        )  # fmt: skip
+
+    def copy_lines(stream: IO[bytes], prefix: bytes) -> None:
+        with stream:
+            for line in stream:
+                sink.write(prefix + line)
+                sink.flush()
+
+    with tempfile.TemporaryDirectory(prefix="gradlab-editions-") as folder:
+        signal = Path(folder) / "writing"
+        try:
+            builds[first] = start(first, **{WRITING_SIGNAL: str(signal)})
+            while builds[first].poll() is None and not signal.exists():
+                if time.monotonic() > deadline:
+                    return -1
+                time.sleep(0.1)
+            if builds[first].returncode:  # ended, and failed
+                return builds[first].returncode
+            for language in others:
+                builds[language] = build = start(language)
+                assert build.stdout is not None
+                prefix = f"[{language}] ".encode()
+                copies.append(threading.Thread(target=copy_lines, args=(build.stdout, prefix)))
+                copies[-1].start()
+            codes = []
+            for build in builds.values():
+                left = deadline - time.monotonic()
+                try:
+                    codes.append(build.wait(timeout=None if left == math.inf else max(left, 0)))
+                except subprocess.TimeoutExpired:
+                    return -1
+            return next((code for code in codes if code), 0)
+        finally:
+            for build in builds.values():
+                if build.poll() is None:
+                    build.kill()
+                    build.wait()
+            for copy in copies:
+                copy.join()
 
 
 # -- the sources of a site build ----------------------------------------------------------------

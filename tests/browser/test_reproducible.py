@@ -30,14 +30,14 @@ from sitecheck import (
     EDITIONS,
     ROOT,
     SITE_OPTIONS,
+    build_editions,
     copy_sources,
-    edition_build,
     source_files,
     sources_digest,
     write_root_page,
 )
 
-BUILD_TIMEOUT = 1800  # seconds, per build; one takes two to four minutes on two cores
+BUILD_TIMEOUT = 1800  # seconds, both editions; they take two to four minutes on two cores
 
 
 def site_environment(tree: Path) -> dict[str, str]:
@@ -56,23 +56,18 @@ def site_environment(tree: Path) -> dict[str, str]:
 def build_site(tree: Path, out: Path, log: Path) -> int:
     """Build ``tree/docs`` into ``out`` as ``nox -s docs`` does; return the exit status.
 
-    Each edition in turn (the Korean one uses the English one's execution cache), stopping at
-    the first that fails, then the root page. The output of every build goes to ``log``.
+    The editions as ``sitecheck.build_editions`` builds them (the Korean one beside the English
+    one's writing, with its execution cache), then the root page. The output of every build
+    goes to ``log``.
     """
     with log.open("wb") as output:
-        for language in EDITIONS:
-            build = edition_build(language, tree / "docs", out, out.parent / "doctrees")
-            try:
-                code = subprocess.run(
-                    [sys.executable, "-m", "sphinx", *build], cwd=tree, env=site_environment(tree),
-                    stdout=output, stderr=subprocess.STDOUT, timeout=BUILD_TIMEOUT, check=False,
-                ).returncode  # fmt: skip
-            except subprocess.TimeoutExpired:
-                code = -1
-            if code != 0:
-                return code
-    write_root_page(out)
-    return 0
+        code = build_editions(
+            [sys.executable, "-m", "sphinx"], tree / "docs", out, out.parent / "doctrees",
+            env=site_environment(tree), cwd=tree, log=output, timeout=BUILD_TIMEOUT,
+        )  # fmt: skip
+    if code == 0:
+        write_root_page(out)
+    return code
 
 
 def clean_docs_build(digest: str) -> Path | None:
