@@ -34,6 +34,22 @@ def test_sigmoid_matches_formula():
     np.testing.assert_allclose(sigmoid.derivative(z), s * (1 - s), rtol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_is_each_sides_formula_to_the_last_bit(dtype):
+    # 1 / (1 + e) for z >= 0, e / (1 + e) below, e = exp(-|z|): what sigmoid computes without
+    # choosing per element; also at the edges (signed zeros, subnormals, overflow), and, where
+    # the library computes it unchecked (autodiff, losses), at inf and NaN
+    edges = [0.0, -0.0, 5e-324, -5e-324, 1e-300, 36.7, -36.7, 709.8, -745.2, 1e4, -1e4]
+    z = np.concatenate([edges, np.random.default_rng(0).normal(0, 8, 10_000)]).astype(dtype)
+    for compute, values in [(sigmoid, z), (activations._sigmoid, [*z, np.inf, -np.inf, np.nan])]:
+        values = np.asarray(values, dtype=dtype)
+        e = np.exp(-np.abs(values))
+        expected = np.where(values >= 0, 1 / (1 + e), e / (1 + e))
+        got = compute(values)
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_sigmoid_derivative_range_is_zero_to_quarter():
     z = np.linspace(-50, 50, 100_001)
     d = sigmoid.derivative(z)

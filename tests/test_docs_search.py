@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -168,3 +169,28 @@ def test_a_korean_edition_indexes_stems(tmp_path: Path) -> None:
     page = (out / "search.html").read_text(encoding="utf-8")
     assert page.index("translations.js") < page.index("Documentation.addTranslations(")
     assert "검색을 마쳤습니다. 검색어와 일치하는 페이지 ${resultCount}개를 찾았습니다." in page
+
+
+def test_the_index_stems_english_as_the_browser_does() -> None:
+    """snowballstemmer hands Sphinx PyStemmer's English stemmer (C) when it is installed, as
+    the docs environment has it; its stems must be those of Snowball's own algorithm, which
+    the browser's JavaScript runs too, for every word of the course and the examples."""
+    import snowballstemmer
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    Stemmer = pytest.importorskip("Stemmer", reason="PyStemmer: the docs dependency group")
+
+    indexing = snowballstemmer.stemmer("english")
+    assert isinstance(indexing, Stemmer.Stemmer)
+    root = Path(__file__).parents[1]
+    sources = [
+        *root.glob("docs/**/*.md"),
+        *root.glob("examples/**/*.py"),
+        *root.glob("src/**/*.py"),
+    ]
+    words = {
+        w.lower() for path in sources for w in re.findall(r"[A-Za-z]+", path.read_text("utf-8"))
+    }
+    assert len(words) > 3000
+    snowball = EnglishStemmer()
+    assert {w: indexing.stemWord(w) for w in words} == {w: snowball.stemWord(w) for w in words}

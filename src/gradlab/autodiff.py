@@ -74,6 +74,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validation import FloatArray, as_float_array, check_bool, check_real
+from .activations import _sigmoid
 
 try:
     from numpy.lib.array_utils import normalize_axis_tuple
@@ -457,8 +458,7 @@ class Tensor:
         >>> x.grad
         array([0.  , 0.25, 0.  ])
         """
-        e = np.exp(-np.abs(self._data))
-        out = np.where(self._data >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        out = _sigmoid(self._data)
 
         def backward(grad: FloatArray) -> None:
             self._grad += grad * out * (1.0 - out)
