@@ -64,38 +64,66 @@ async () => {
 # unless asked; those that test a WCAG A/AA criterion are switched on by name (one of them,
 # label-content-name-mismatch, is WCAG 2.5.3, Label in Name).
 #
-# Colour contrast, the rule that takes most of axe's time, is measured once per look of code:
-# a highlighted block repeats a few token styles thousands of times (chapter 09: some 3,300
-# elements, 7 looks), and each measurement costs axe a hit test of the page. Two visible
-# elements with text in code blocks look the same to the rule when their colour, size, weight
-# and text shadow, and the background, opacity, blend and filter of each box from them up to
-# the page's root, are the same; of each look the first element that lies wholly inside its
-# block's visible width is measured, and the others are marked data-axe-same and left out of
-# that one rule (every other rule sees every element). A block scrolled sideways has its
-# clipped elements measured as they are. The marks are made again for each theme.
+# Colour contrast, the rule that takes most of axe's time, is measured once per look of text:
+# a page repeats a few text styles hundreds of times (the API page of Dense 267 elements with
+# text in 66 looks; chapter 09's code alone 3,300 elements in 7 looks), and each measurement
+# costs axe a hit test of the page. Two elements with text look the same to the rule when
+# their colour, size, weight and text shadow, and the background, opacity, blend, filter and
+# clip of each box from them up to the page's root, are the same, and nothing else can lie
+# over or under them: an element is grouped only when it shows letters or digits, its box
+# lies wholly inside every box that clips it, neither it nor a box around it is out of the
+# flow or moved from its place (absolute, fixed, relative with an offset), and it meets no
+# such box; any other element is always measured. Of each look the first element is measured;
+# the others are marked data-axe-same and left out of that one rule (every other rule sees
+# every element). The marks are made again for each theme.
 RUN_AXE = r"""
 async (tags) => {
   for (const el of document.querySelectorAll("[data-axe-same]")) {
     el.removeAttribute("data-axe-same");
   }
-  const boxes = new Map();
+  const all = Array.from(document.body.querySelectorAll("*"));
+  const styles = new Map(all.map((el) => [el, getComputedStyle(el)]));
+  const style = (el) => styles.get(el) || getComputedStyle(el);
+  // Out of the flow, or moved from its place in it (sticky boxes sit in place at the top).
+  const floating = (s) => s.position === "absolute" || s.position === "fixed"
+    || (s.position === "relative" && (s.transform !== "none" || [s.top, s.left, s.right,
+        s.bottom].some((v) => v !== "auto" && parseFloat(v) !== 0)));
+  const positioned = all.filter((el) => floating(style(el)))
+    .map((el) => el.getBoundingClientRect()).filter((r) => r.width && r.height);
+  const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom
+    && b.top < a.bottom;
+  const everywhere = {left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity};
+  const boxes = new Map();  // node -> {look: its boxes up to the root, view: what clips it}
   const box = (node) => {
     if (!boxes.has(node)) {
-      const s = getComputedStyle(node);
-      const up = node.parentElement ? box(node.parentElement) : "";
-      boxes.set(node, `${s.backgroundColor} ${s.backgroundImage} ${s.opacity} `
-                      + `${s.mixBlendMode} ${s.filter}|${up}`);
+      const s = style(node);
+      const up = node.parentElement ? box(node.parentElement)
+        : {look: "", view: everywhere, floats: false};
+      let view = up.view;
+      if (s.overflowX !== "visible" || s.overflowY !== "visible") {
+        const r = node.getBoundingClientRect();
+        view = {left: Math.max(view.left, r.left), top: Math.max(view.top, r.top),
+                right: Math.min(view.right, r.right), bottom: Math.min(view.bottom, r.bottom)};
+      }
+      boxes.set(node, {
+        look: `${s.backgroundColor} ${s.backgroundImage} ${s.opacity} ${s.mixBlendMode} `
+              + `${s.filter} ${s.clip} ${s.clipPath}|${up.look}`,
+        view, floats: up.floats || floating(s)});
     }
     return boxes.get(node);
   };
+  const letters = /[\p{L}\p{N}]/u;
   const looks = new Set();
-  for (const el of document.querySelectorAll("div.highlight pre *")) {
-    if (!el.textContent.trim() || !el.checkVisibility()) continue;
-    const frame = el.closest("pre").getBoundingClientRect();
+  for (const el of all) {
+    const text = Array.from(el.childNodes).some((n) => n.nodeType === 3 && letters.test(n.data));
+    if (!text || !el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
+    const {look: boxLook, view, floats} = box(el);
     const rect = el.getBoundingClientRect();
-    if (rect.left < frame.left || rect.right > frame.right) continue;
-    const s = getComputedStyle(el);
-    const look = `${s.color} ${s.fontSize} ${s.fontWeight} ${s.textShadow}|${box(el)}`;
+    if (floats || !(rect.width > 0 && rect.height > 0) || rect.left < view.left
+        || rect.right > view.right || rect.top < view.top || rect.bottom > view.bottom
+        || positioned.some((r) => meets(rect, r))) continue;
+    const s = style(el);
+    const look = `${s.color} ${s.fontSize} ${s.fontWeight} ${s.textShadow}|${boxLook}`;
     if (looks.has(look)) {
       el.setAttribute("data-axe-same", "");
     } else {

@@ -156,7 +156,18 @@ def test_axe_reports_a_known_violation(browser: Any, server: str) -> None:
                 + '<div role="list"><div role="doc-biblioentry">entry</div></div>'
                 + '<p>한국어</p>'
                 + '<div class="highlight"><pre><span class="n">a</span> <span class="n">b</span>'
-                + ' <span class="n" style="color: #a0a0a0">faint</span></pre></div>';
+                + ' <span class="n" style="color: #a0a0a0">faint</span></pre></div>'
+                + '<p>prose</p><p>more prose</p><p style="color: #a0a0a0">faint prose</p>';
+              // two paragraphs alike in every box up to the root; a box out of the flow lies
+              // under the second, as dark as its text
+              for (const under of [false, true]) {
+                const wrap = document.createElement("div");
+                wrap.style.cssText = "position: relative; isolation: isolate";
+                wrap.innerHTML = (under ? '<div style="position: absolute; inset: 0; '
+                  + 'background: #444; z-index: -1"></div>' : "")
+                  + `<p style="color: #595959">${under ? "covered" : "uncovered"} text</p>`;
+                bad.append(wrap);
+              }
               document.querySelector("main").append(bad);
             }"""
         )
@@ -165,10 +176,17 @@ def test_axe_reports_a_known_violation(browser: Any, server: str) -> None:
         rules = {line.split()[1] for line in violation_lines(found)}
         assert {"summary-name", "aria-required-children"} <= rules, rules
         assert any(v["id"] == "label-content-name-mismatch" for v in found["light"])
-        # code tokens are measured once per look: the one faint token among same-looking ones
-        contrast = [v for v in found["light"] if v["id"] == "color-contrast"]
-        assert [n["html"] for v in contrast for n in v["nodes"] if "faint" in n["html"]]
+        # text is measured once per look: each faint one among same-looking ones is found, and
+        # one that looks like another up to the root but has a box under it is measured
+        contrast = [
+            n["html"] for v in found["light"] if v["id"] == "color-contrast" for n in v["nodes"]
+        ]
+        for text in ("faint</span>", "faint prose", "covered text"):
+            assert any(text in html for html in contrast), (text, contrast)
+        assert not any("uncovered" in html for html in contrast)
         assert page.locator("main pre [data-axe-same]").count() > 0
+        assert page.locator("main p[data-axe-same]").count() > 0
+        assert page.locator("p:text('covered text')[data-axe-same]").count() == 0
         assert any("한국어" in text for text in page.evaluate(UNMARKED_HANGUL)["unmarked"])
     finally:
         context.close()
