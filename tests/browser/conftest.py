@@ -33,7 +33,15 @@ if not os.environ.get("GRADLAB_SITE_TESTS"):
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sitecheck import CHROMIUM_ARGS, Tab, chromium_path, env_path, is_local_to, site_dir
+from sitecheck import (
+    CHROMIUM_ARGS,
+    UNREACHABLE_PROXY,
+    Tab,
+    chromium_path,
+    env_path,
+    is_local_to,
+    site_dir,
+)
 from sitewalk import DESKTOP, walk_site
 
 
@@ -85,12 +93,15 @@ def server(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Debian's headless Chromium, driven by Playwright (which downloads no browser)."""
+    """Debian's headless Chromium, driven by Playwright (which downloads no browser); requests
+    for other hosts go to ``sitecheck.UNREACHABLE_PROXY`` and fail."""
     from playwright import sync_api
 
     chromium = chromium_path()
     with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(
+            executable_path=chromium, args=CHROMIUM_ARGS, proxy=UNREACHABLE_PROXY
+        )
         try:
             yield instance
         finally:

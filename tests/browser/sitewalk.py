@@ -2,9 +2,9 @@
 
 ``test_pages`` (the page renders) and ``test_accessibility`` (axe-core and the Korean marks)
 read what this walk found, so a page is loaded, typeset and switched to dark once, not once per
-test module (two walks took 21 of the browser session's 28 minutes). Each page, in a browser
-context of its own per walker (:data:`WALKERS` at a time, Playwright's async API in a thread of
-its own):
+test module (two walks took 21 of the browser session's 28 minutes). Each page, in a tab of
+one browser profile (:data:`WALKERS` at a time, Playwright's async API in a thread of its own;
+the profile's cache keeps the scripts every page loads compiled, :class:`sitecheck.AsyncTab`):
 
 1. loads (console errors, failed requests, requests to other hosts are recorded), and waits
    until MathJax, the fonts, every image and any CSS transition are done;
@@ -21,6 +21,7 @@ quick); the seconds each step took are kept with the findings.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import threading
 import time
 from typing import Any
@@ -30,6 +31,7 @@ from sitecheck import (
     FIGURE_STYLES,
     FIGURES,
     RENDER_CHECK,
+    UNREACHABLE_PROXY,
     AsyncTab,
     chromium_path,
     figure_problems,
@@ -255,29 +257,28 @@ async def walk_pages(
     from playwright.async_api import async_playwright
 
     todo = sorted(render | axe, reverse=True)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS
-        )
-
-        async def walker() -> None:
-            context = await browser.new_context(viewport=DESKTOP, color_scheme="light")
+    with tempfile.TemporaryDirectory(prefix="gradlab-walk-") as profile:
+        async with async_playwright() as playwright:
+            context = await playwright.chromium.launch_persistent_context(
+                profile, executable_path=chromium_path(), args=CHROMIUM_ARGS,
+                proxy=UNREACHABLE_PROXY, viewport=DESKTOP, color_scheme="light",
+            )  # fmt: skip
             context.set_default_timeout(WALK_TIMEOUT_MS)
             tab = AsyncTab(context, is_local_to(origin))
-            await tab.start()
-            while todo:
-                path = todo.pop()
-                script = AXE_SCRIPT if path in axe else None
-                try:
-                    seen[path] = await visit_page(tab, origin + path, path in render, script)
-                except Exception as error:  # a timeout on one page: its tests report it
-                    seen[path] = {"error": f"{type(error).__name__}: {error}"}
-            await context.close()
 
-        try:
-            await asyncio.gather(*(walker() for _ in range(WALKERS)))
-        finally:
-            await browser.close()
+            async def walker() -> None:
+                while todo:
+                    path = todo.pop()
+                    script = AXE_SCRIPT if path in axe else None
+                    try:
+                        seen[path] = await visit_page(tab, origin + path, path in render, script)
+                    except Exception as error:  # a timeout on one page: its tests report it
+                        seen[path] = {"error": f"{type(error).__name__}: {error}"}
+
+            try:
+                await asyncio.gather(*(walker() for _ in range(WALKERS)))
+            finally:
+                await context.close()
 
 
 def walk_site(origin: str, render: set[str], axe: set[str]) -> dict[str, dict[str, Any]]:

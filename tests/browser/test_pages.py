@@ -84,6 +84,42 @@ def test_page(page_path: str, site_walk: dict[str, dict[str, Any]]) -> None:
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
 
 
+def test_the_walk_records_what_a_page_asks_of_other_hosts(tmp_path: Path) -> None:
+    """The walk intercepts no request (Chromium keeps its caches): a page's requests for other
+    hosts are recorded from its own events and go nowhere, a missing file fails."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from sitewalk import walk_site
+
+    (tmp_path / "page.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title>'
+        '<script src="https://cdn.example.com/lib.js"></script></head><body><h1>t</h1>'
+        '<img src="http://example.invalid/a.png" alt="a"><img src="missing.png" alt="m">'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        origin = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        found = walk_site(origin, {"page.html"}, set())["page.html"]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert "error" not in found, found
+    problems = found["visit"]
+    assert "request to another host: https://cdn.example.com/lib.js" in problems
+    assert "request to another host: http://example.invalid/a.png" in problems
+    assert any(p.startswith("failed request: ") and "missing.png" in p for p in problems)
+    assert not any(p.startswith("failed request: ") and "example" in p for p in problems)
+    assert found["render"]["brokenImages"] == ["http://example.invalid/a.png", "missing.png"]
+
+
 def test_the_walk_covered_the_site(
     site: Path, site_walk: dict[str, dict[str, Any]], request: pytest.FixtureRequest
 ) -> None:
