@@ -214,6 +214,9 @@ def docs(session: nox.Session) -> None:
     can compare it with one new clean build instead of building twice.
     """
     install(session, "docs", "test", editable=True)
+    if getattr(session._runner.global_config, "install_only", False):
+        session.log("--install-only: the site is not built")  # as nox skips session.run
+        return
     env = site_env()
     clean = not any((ROOT / path).exists() for path in GENERATED)
     marker = ROOT / CLEAN_BUILD
