@@ -53,6 +53,11 @@ nox.options.sessions = [
 # examples or pages at a time.
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
+# pytest-xdist: one test process per core, at most four (the site's tests start Sphinx builds
+# and kernels of their own). Measured on two cores: tests 71 -> 55 s, docs-tests 112 -> 54 s.
+# ``nox -s tests -- -n 0`` runs them in one process.
+PARALLEL = ["-n", "auto", "--maxprocesses", "4"]
+
 # What a site build writes outside docs/_build; a clean build starts without any of it.
 GENERATED = ("docs/_build", "docs/auto_examples", "docs/reference/generated")
 
@@ -141,7 +146,7 @@ def site_python(session: nox.Session) -> str:
 def tests(session: nox.Session) -> None:
     """Unit and property tests (pytest + hypothesis), without PyTorch."""
     install(session, "test", "examples", "crosscheck")
-    session.run("pytest", "--ignore=tests/oracle", *session.posargs, env=THREADS)
+    session.run("pytest", *PARALLEL, "--ignore=tests/oracle", *session.posargs, env=THREADS)
 
 
 @nox.session
@@ -273,8 +278,9 @@ def docs_tests(session: nox.Session) -> None:
     """
     docs_tests = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("tests/test_docs_*.py"))
     session.run(
-        site_python(session), "-m", "pytest", *docs_tests, *session.posargs, env=site_env()
-    )
+        site_python(session), "-m", "pytest", *PARALLEL, *docs_tests, *session.posargs,
+        env=site_env(),
+    )  # fmt: skip
 
 
 @nox.session(requires=["docs"])
