@@ -7,9 +7,9 @@ install PyTorch, always use pip: pip takes ``torch==2.13.0`` from the CPU wheel 
 machine's disk and keeps to its configured cap, where uv would download a multi-GB CUDA build.
 The site has one environment: ``docs`` creates it and builds the site, and ``docs-tests``,
 ``browser`` and ``repro`` require ``docs`` (nox runs it first) and use that environment and
-that build instead of making their own. The site has two
-editions, English and Korean (docs/_build/html/en, docs/_build/html/ko); ``translations``
-refreshes the Korean catalogues (docs/locale/README.md).
+that build instead of making their own. The site has two editions, English and Korean
+(docs/_build/html/en, docs/_build/html/ko); ``translations`` refreshes the Korean catalogues
+(docs/locale/README.md).
 """
 
 from __future__ import annotations
