@@ -17,12 +17,9 @@ output, one folder per edition, default ``docs/_build/linkcheck``),
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +37,7 @@ from sitecheck import (
     chromium_path,
     env_path,
     is_local_to,
+    serving,
     site_dir,
 )
 from sitewalk import DESKTOP, walk_site
@@ -62,33 +60,11 @@ def artifacts() -> Path:
     return path
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A browser that closes a page mid-download drops the connection: not a site problem.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="session")
 def server(site: Path) -> Iterator[str]:
     """``http://127.0.0.1:<free port>/``, serving the site from a thread."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with serving(site) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="session")

@@ -87,10 +87,7 @@ def test_page(page_path: str, site_walk: dict[str, dict[str, Any]]) -> None:
 def test_the_walk_records_what_a_page_asks_of_other_hosts(tmp_path: Path) -> None:
     """The walk intercepts no request (Chromium keeps its caches): a page's requests for other
     hosts are recorded from its own events and go nowhere, a missing file fails."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
+    from sitecheck import serving
     from sitewalk import walk_site
 
     (tmp_path / "page.html").write_text(
@@ -100,17 +97,8 @@ def test_the_walk_records_what_a_page_asks_of_other_hosts(tmp_path: Path) -> Non
         "</body></html>",
         encoding="utf-8",
     )
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        origin = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    with serving(tmp_path) as origin:
         found = walk_site(origin, {"page.html"}, set())["page.html"]
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert "error" not in found, found
     problems = found["visit"]
     assert "request to another host: https://cdn.example.com/lib.js" in problems
