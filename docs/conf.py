@@ -133,7 +133,10 @@ autodoc_default_options = {"member-order": "bysource"}
 # once, where it is defined: the templates link it there and gradlab_reference makes it resolve.
 api_reexports = reexports("gradlab")
 autosummary_context = {"reexports": api_reexports}
-numpydoc_show_class_members = False  # autosummary's class template lists members
+# A module's page gives each of its objects a section, which the page's contents list; without
+# this, every method and attribute would be listed there as well.
+toc_object_entries = False
+numpydoc_show_class_members = False  # the module template's autoclass lists them (:members:)
 numpydoc_class_members_toctree = False
 # Every documented public object is validated; a failed check is a warning, so the -W build
 # fails. tests/test_numpydoc.py reads these two settings and runs the same checks without

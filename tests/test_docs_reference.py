@@ -1,18 +1,24 @@
-"""The API reference lists every public module, each object gets exactly one page, and a
-re-exported name (``gradlab.Dense``) links to it."""
+"""The API reference lists every public module, each on one page that documents the objects it
+defines, and a re-exported name (``gradlab.Dense``) links to its entry there."""
 
 from __future__ import annotations
 
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 DOCS = Path(__file__).parents[1] / "docs"
 sys.path.insert(0, str(DOCS / "_ext"))
 
-from gradlab_reference import home_of, public_modules, reexports  # noqa: E402
+from gradlab_reference import (  # noqa: E402
+    home_of,
+    public_modules,
+    reexports,
+    remove_stale_pages,
+)
 
 
 def listed_modules() -> list[str]:
@@ -58,14 +64,42 @@ def links(page: Path) -> list[tuple[str, str]]:
 
 @pytest.mark.skipif(not SITE.is_dir(), reason="the site is not built: run `nox -s docs`")
 def test_built_pages_link_reexported_names_to_one_page() -> None:
-    dense = "reference/generated/gradlab.layers.Dense.html#gradlab.layers.Dense"
-    # {class}`gradlab.Dense` in a chapter links to the page of gradlab.layers.Dense
+    dense = "reference/generated/gradlab.layers.html#gradlab.layers.Dense"
+    # {class}`gradlab.Dense` in a chapter links to the entry of gradlab.layers.Dense
     chapter = links(SITE / "course" / "01_learning.html")
     assert ("gradlab.Dense", f"../{dense}") in chapter
     # `from gradlab import mlp` in an example: the code links to gradlab.layers.mlp ...
     example = links(SITE / "auto_examples" / "activations" / "plot_dead_relu.html")
-    mlp = "../../reference/generated/gradlab.layers.mlp.html#gradlab.layers.mlp"
+    mlp = "../../reference/generated/gradlab.layers.html#gradlab.layers.mlp"
     assert any(href == mlp for _, href in example)
-    # ... and that page lists the example among those using it
-    api = links(SITE / "reference" / "generated" / "gradlab.layers.mlp.html")
-    assert any(h.endswith("auto_examples/activations/plot_dead_relu.html") for _, h in api)
+    # ... and the section of mlp on its module's page lists the example among those using it
+    page = (SITE / "reference" / "generated" / "gradlab.layers.html").read_text("utf-8")
+    using = page.split('<section id="examples-using-mlp">', 1)[1].split("</section>", 1)[0]
+    assert 'href="../../auto_examples/activations/plot_dead_relu.html"' in using
+
+
+@pytest.mark.skipif(not SITE.is_dir(), reason="the site is not built: run `nox -s docs`")
+def test_the_reference_has_one_page_per_module() -> None:
+    pages = sorted(p.stem for p in (SITE / "reference" / "generated").glob("*.html"))
+    assert pages == public_modules("gradlab")
+
+
+def test_stale_generated_pages_are_removed(tmp_path: Path) -> None:
+    source, built = tmp_path / "docs", tmp_path / "html"
+    files = {
+        source: ["gradlab.layers.rst", "gradlab.layers.Dense.rst", "gradlab.gone.rst"],
+        built: ["gradlab.layers.html", "gradlab.layers.Dense.html", "gradlab.gone.html"],
+    }
+    for root, names in files.items():
+        (root / "reference" / "generated" / "backreferences").mkdir(parents=True)
+        for name in names:
+            (root / "reference" / "generated" / name).write_text("x", encoding="utf-8")
+    app = SimpleNamespace(srcdir=source, outdir=built, builder=SimpleNamespace(out_suffix=".html"))
+    remove_stale_pages(app)  # type: ignore[arg-type]
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("generated/*"))
+    assert left == [
+        "docs/reference/generated/backreferences",
+        "docs/reference/generated/gradlab.layers.rst",
+        "html/reference/generated/backreferences",
+        "html/reference/generated/gradlab.layers.html",
+    ]

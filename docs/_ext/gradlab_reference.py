@@ -1,18 +1,20 @@
 """What the API reference documents, and where.
 
-Each object gets one page, in the public module that defines it. A name a module re-exports
-(``gradlab.Dense`` is ``gradlab.layers.Dense``) is not documented twice: the module templates
-link it to that page (``conf.py`` passes :func:`reexports` to them), and, as a Sphinx extension,
-this module resolves a cross-reference to a re-exported name (``{py:class}`gradlab.Dense``` in a
-page or a docstring) to the entry of its home, through Sphinx's public ``missing-reference``
-event. Why this exists: autosummary has no notion of a name documented elsewhere, and autodoc's
-``:canonical:`` aliases go the other way (from the defining module to a name documented where it
-is re-exported), so neither makes ``gradlab.Dense`` find ``gradlab.layers.Dense``. Gallery code
-needs none of this: sphinx-gallery's ``prefer_full_module`` (set in ``conf.py``) names each
-object used in code by its defining module; a name written in an example's text keeps its
-spelling, so the templates' ``minigallery`` lists the re-exported names too.
-``tests/test_docs_reference.py`` checks that ``reference/index.rst`` lists every module of
-:func:`public_modules` and that the built pages link the re-exported names.
+Each object is documented once, on the page of the public module that defines it. A name a
+module re-exports (``gradlab.Dense`` is ``gradlab.layers.Dense``) is not documented twice: the
+module template links it to that entry (``conf.py`` passes :func:`reexports` to it), and, as a
+Sphinx extension, this module resolves a cross-reference to a re-exported name
+(``{py:class}`gradlab.Dense``` in a page or a docstring) to the entry of its home, through
+Sphinx's public ``missing-reference`` event. Why this exists: autosummary has no notion of a
+name documented elsewhere, and autodoc's ``:canonical:`` aliases go the other way (from the
+defining module to a name documented where it is re-exported), so neither makes
+``gradlab.Dense`` find ``gradlab.layers.Dense``; and autosummary never deletes a page it
+generated (:func:`remove_stale_pages`). Gallery code needs none of this: sphinx-gallery's
+``prefer_full_module`` (set in ``conf.py``) names each object used in code by its defining
+module; a name written in an example's text keeps its spelling, so the template's
+``minigallery`` lists the re-exported names too. ``tests/test_docs_reference.py`` checks that
+``reference/index.rst`` lists every module of :func:`public_modules` and that the built pages
+link the re-exported names.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -98,7 +101,23 @@ def resolve_reexport(
     )
 
 
+def remove_stale_pages(app: Sphinx) -> None:
+    """``builder-inited``: delete the generated pages of what is no longer a public module.
+
+    autosummary writes ``reference/generated/<name>.rst`` and never deletes one, and Sphinx
+    never deletes a page it built: the page of a removed module (or of an object, from when
+    each had a page) would stay, in no toctree, failing the ``-W`` build, and in the site.
+    """
+    keep = set(public_modules("gradlab"))
+    folders = {Path(app.srcdir): ".rst", Path(app.outdir): getattr(app.builder, "out_suffix", "")}
+    for root, suffix in folders.items():
+        for page in (root / "reference" / "generated").glob(f"*{suffix}"):
+            if suffix and page.is_file() and page.stem not in keep:
+                page.unlink()
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("api_reexports", {}, "env", types=frozenset({dict}))
+    app.connect("builder-inited", remove_stale_pages)
     app.connect("missing-reference", resolve_reexport)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -66,18 +66,17 @@ async () => {
 # unless asked; those that test a WCAG A/AA criterion are switched on by name (one of them,
 # label-content-name-mismatch, is WCAG 2.5.3, Label in Name).
 #
-# Colour contrast, the rule that takes most of axe's time, is measured once per look of text:
-# a page repeats a few text styles hundreds of times (the API page of Dense 267 elements with
-# text in 66 looks; chapter 09's code alone 3,300 elements in 7 looks), and each measurement
-# costs axe a hit test of the page. Two elements with text look the same to the rule when
-# their colour, size, weight and text shadow, and the background, opacity, blend, filter and
-# clip of each box from them up to the page's root, are the same, and nothing else can lie
-# over or under them: an element is grouped only when it shows letters or digits, its box
-# lies wholly inside every box that clips it, neither it nor a box around it is out of the
-# flow or moved from its place (absolute, fixed, relative with an offset), and it meets no
-# such box; any other element is always measured. Of each look the first element is measured;
-# the others are marked data-axe-same and left out of that one rule (every other rule sees
-# every element). The marks are made again for each theme.
+# Colour contrast, the rule that takes most of axe's time, is measured once per look of text: a
+# page repeats a few text styles hundreds of times (chapter 09's code alone has 3,300 elements
+# with text in 7 looks), and each measurement costs axe a hit test of the page. Two elements
+# with text look the same to the rule when their colour, size, weight and text shadow, and the
+# background, opacity, blend, filter and clip of each box from them up to the page's root, are
+# the same, and nothing else can lie over or under them: an element is grouped only when it
+# shows letters or digits, its box lies wholly inside every box that clips it, neither it nor a
+# box around it is out of the flow or moved from its place (absolute, fixed, relative with an
+# offset), and it meets no such box; any other element is always measured. Of each look the
+# first element is measured; the others are marked data-axe-same and left out of that one rule
+# (every other rule sees every element). The marks are made again for each theme.
 RUN_AXE = r"""
 async (tags) => {
   for (const el of document.querySelectorAll("[data-axe-same]")) {

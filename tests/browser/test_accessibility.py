@@ -9,8 +9,7 @@ rule and each element (its CSS selector and markup). Every finding, minor and mo
 too, and the seconds each page took, go to ``browser-artifacts/accessibility.json``. axe runs
 in the site's one walk (``sitewalk``: every page loaded once, the page tests' checks made in the
 same visit), several pages at a time. axe's time grows with a page's elements: a chapter
-(10,000 elements, half of them MathJax's) takes it seconds per theme where an API page takes
-one.
+(10,000 elements, half of them MathJax's) takes it seconds per theme.
 
 Two things axe cannot see are checked here too:
 

@@ -37,7 +37,7 @@ KEY_PAGES = {
     "chapter": "en/course/08_vanishing_gradients.html",
     "gallery-example": "en/auto_examples/vanishing/plot_sigmoid_chain.html",
     "glossary": "en/glossary.html",
-    "api": "en/reference/generated/gradlab.optim.Adam.html",
+    "api": "en/reference/generated/gradlab.optim.html",
     "ko-index": "ko/index.html",
     "ko-chapter": "ko/course/08_vanishing_gradients.html",
     "ko-gallery-example": "ko/auto_examples/vanishing/plot_sigmoid_chain.html",
