@@ -130,7 +130,8 @@ autosummary_ignore_module_all = False  # document exactly each module's __all__
 autodoc_typehints = "none"  # the numpydoc Parameters section carries the types
 autodoc_default_options = {"member-order": "bysource"}
 # A name re-exported from another module (gradlab.Dense is gradlab.layers.Dense) is documented
-# once, where it is defined: the templates link it there and gradlab_reference makes it resolve.
+# once, where it is defined: the module template links it there and gradlab_reference makes it
+# resolve.
 api_reexports = reexports("gradlab")
 autosummary_context = {"reexports": api_reexports}
 # A module's page gives each of its objects a section, which the page's contents list; without

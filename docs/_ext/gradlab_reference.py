@@ -109,11 +109,12 @@ def remove_stale_pages(app: Sphinx) -> None:
     each had a page) would stay, in no toctree, failing the ``-W`` build, and in the site.
     """
     keep = set(public_modules("gradlab"))
-    folders = {Path(app.srcdir): ".rst", Path(app.outdir): getattr(app.builder, "out_suffix", "")}
-    for root, suffix in folders.items():
-        for page in (root / "reference" / "generated").glob(f"*{suffix}"):
-            if suffix and page.is_file() and page.stem not in keep:
-                page.unlink()
+    pages = list((Path(app.srcdir) / "reference" / "generated").glob("*.rst"))
+    if suffix := getattr(app.builder, "out_suffix", None):  # builders that write pages
+        pages += (Path(app.outdir) / "reference" / "generated").glob(f"*{suffix}")
+    for page in pages:
+        if page.is_file() and page.stem not in keep:
+            page.unlink()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
