@@ -200,15 +200,22 @@ FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([
 # inside it (the theme draws a sidebar toggle's ring on the icon inside the <summary>) differs
 # from its style without the focus, in a way that can be seen (an outline, a shadow, a colour,
 # an underline, its opacity). The element is blurred and focused again to compare; after a Tab,
-# focus() keeps :focus-visible. ``box`` covers the element and what is inside it, for the
+# focus() keeps :focus-visible. Each look is the one the focus or blur ends in: the theme's
+# transitions (150-300 ms on its buttons) are finished at once, not waited for (a second or so
+# of waiting per control). ``box`` covers the element and what is inside it, for the
 # screenshots when the style does not tell.
 ACTIVE = r"""
 async () => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  const settle = async () => {
-    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-    await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
+  // getAnimations() brings the styles up to date first, so a transition the focus or the blur
+  // started is among them; an infinite animation cannot be finished and is left as it is.
+  const settle = () => {
+    for (const animation of document.getAnimations()) {
+      try {
+        animation.finish();
+      } catch {}
+    }
   };
   const nodes = [el, ...Array.from(el.querySelectorAll("*")).slice(0, 200)];
   const look = () => nodes.map((node) => {
@@ -218,13 +225,13 @@ async () => {
     return [ring, s.boxShadow, s.color, s.backgroundColor, s.borderTopColor,
             s.borderBottomColor, s.textDecorationLine, s.opacity].join(" | ");
   });
-  await settle();
+  settle();
   const focused = look();
   el.blur();
-  await settle();
+  settle();
   const blurred = look();
   el.focus({preventScroll: true});
-  await settle();
+  settle();
   let box = null;
   for (const node of nodes) {
     const r = node.getBoundingClientRect();
@@ -403,8 +410,20 @@ def test_theme_switch_by_keyboard(keyboard: Tab, server: str) -> None:
         page.close()
 
 
+# A link whose only sign of the focus is a ring that takes a minute to fade in.
+FADING_RING = """
+.bd-article a.gl-fading, .bd-article a.gl-fading:focus {
+  outline: none !important; text-decoration: none !important; color: #000 !important;
+  background: none !important; box-shadow: 0 0 0 0 #c00 !important;
+  transition: box-shadow 60s linear !important;
+}
+.bd-article a.gl-fading:focus-visible { box-shadow: 0 0 0 4px #c00 !important; }
+"""
+
+
 def test_focus_check_sees_a_missing_indicator(keyboard: Tab, server: str) -> None:
-    """The check itself works: a link styled to show no focus fails it, the same link passes."""
+    """The check itself works: a link styled to show no focus fails it, the same link passes,
+    and a focus ring that fades in slowly is seen without waiting for it."""
     page, _ = keyboard.open(server + "en/index.html")
     try:
         page.evaluate(SETTLED)
@@ -423,5 +442,18 @@ def test_focus_check_sees_a_missing_indicator(keyboard: Tab, server: str) -> Non
         hidden = page.evaluate(ACTIVE)
         assert not hidden["indicator"], hidden
         assert not pixels_change(page, hidden["box"]), hidden
+        # a ring that fades in over a minute is seen: the look the focus ends in is compared
+        page.add_style_tag(content=FADING_RING)
+        page.evaluate(
+            """() => {
+              const link = document.createElement("a");
+              link.href = "#"; link.className = "gl-fading"; link.textContent = "fading";
+              document.querySelector(".bd-article").prepend(link);
+              link.focus();
+            }"""
+        )
+        fading = page.evaluate(ACTIVE)
+        assert fading["description"].startswith("<a.gl-fading>"), fading
+        assert fading["indicator"], fading
     finally:
         page.close()
