@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,24 @@ def browser() -> Iterator[Any]:
             yield instance
         finally:
             instance.close()
+
+
+@pytest.fixture(scope="session")
+def examples_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future[Path]]:
+    """The new environment the downloads run in (``test_downloads.new_examples_env``), being
+    made in a thread: pip waits on the package index and the disk, and the walk on the cores."""
+    from test_downloads import new_examples_env
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="examples-env") as pool:
+        yield pool.submit(new_examples_env, tmp_path_factory.mktemp("fresh"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_early(request: pytest.FixtureRequest) -> None:
+    """Before the first test: start making :func:`examples_env` if a selected test needs it
+    (its 25 s then pass during the walk, not after it)."""
+    if any("examples_env" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        request.getfixturevalue("examples_env")
 
 
 # The tests that read the walk: test name -> (its page parameter, the checks it needs).

@@ -25,7 +25,7 @@ import tomllib
 import urllib.request
 import zipfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -276,28 +276,37 @@ def run(command: Sequence[str | Path], **kwargs: object) -> str:
     return str(result.stdout)
 
 
+def new_examples_env(work: Path) -> Path:
+    """A new virtual environment, ``work/env``, with what the examples need (not gradlab yet).
+
+    The ``examples_env`` fixture (conftest.py) makes it in a thread while the site's walk runs.
+    """
+    run([sys.executable, "-m", "venv", work / "env"], env=clean_env(), timeout=600)
+    python = work / "env" / "bin" / "python"
+    run([python, "-m", "pip", "install", "-q", *EXAMPLE_NEEDS], env=clean_env(), timeout=900)
+    return work / "env"
+
+
 @pytest.fixture(scope="module")
-def fresh_env(site_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def fresh_env(site_wheel: Path, examples_env: Future[Path]) -> Path:
     """A new virtual environment with the examples' needs and the site's wheel; its root.
 
     The wheel is installed offline, ``--no-index --no-deps``: the file itself, nothing from
     the package index, after NumPy (its one dependency) came with the examples' needs.
     """
-    work = tmp_path_factory.mktemp("fresh")
+    root = examples_env.result()
     env = clean_env()
-    run([sys.executable, "-m", "venv", work / "env"], env=env, timeout=600)
-    python = work / "env" / "bin" / "python"
-    run([python, "-m", "pip", "install", "-q", *EXAMPLE_NEEDS], env=env, timeout=900)
+    python = root / "bin" / "python"
     run([python, "-m", "pip", "install", "-q", "--no-index", "--no-deps", site_wheel],
         env=env, timeout=300)  # fmt: skip
     run([python, "-m", "pip", "check"], env=env, timeout=120)  # numpy>=1.26 is satisfied
-    run([python, "-m", "ipykernel", "install", "--prefix", work / "env", "--name", KERNEL],
+    run([python, "-m", "ipykernel", "install", "--prefix", root, "--name", KERNEL],
         env=env, timeout=120)  # fmt: skip
     listed = json.loads(run([python, "-m", "pip", "list", "--format=json"], env=env, timeout=120))
     names = {p["name"].lower() for p in listed}
     assert "gradlab" in names
     assert not names & NOT_THERE, f"the fresh environment has {sorted(names & NOT_THERE)}"
-    return work / "env"
+    return root
 
 
 @dataclass
