@@ -27,7 +27,7 @@ from sitecheck import (
     site_dir,
     site_pages,
 )
-from sitewalk import DESKTOP
+from sitewalk import DARK, DESKTOP, SETTLED
 
 PHONE = {"width": 390, "height": 844}
 
@@ -144,26 +144,46 @@ def test_korean_text_has_a_font(server: str, light: Tab) -> None:
     )
 
 
-@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.fixture(scope="module")
+def screens(browser: Any) -> Iterator[dict[str, Any]]:
+    """A browser context per width, the reader's system dark; each keeps its cache of the
+    scripts every page loads from one screenshot to the next."""
+    contexts = {
+        "desktop": browser.new_context(viewport=DESKTOP, color_scheme="dark"),
+        "phone": browser.new_context(
+            viewport=PHONE, is_mobile=True, has_touch=True, color_scheme="dark"
+        ),
+    }
+    yield contexts
+    for context in contexts.values():
+        context.close()
+
+
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 @pytest.mark.parametrize("name", list(KEY_PAGES))
 def test_screenshot(
-    name: str, width: str, mode: str, browser: Any, server: str, artifacts: Path
+    name: str, width: str, screens: dict[str, Any], server: str, artifacts: Path
 ) -> None:
-    phone = width == "phone"
-    context = browser.new_context(
-        viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone, color_scheme=mode
-    )
+    """The page opens dark on a dark system and is saved; the system turns light, the theme
+    follows, and it is saved again (the walk opens every page on a light system)."""
+    themed = KEY_PAGES[name] != ROOT_PAGE
+    shots = artifacts / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page, visit = Tab(screens[width], is_local_to(server)).open(server + KEY_PAGES[name])
     try:
-        page, visit = Tab(context, is_local_to(server)).open(server + KEY_PAGES[name])
         result = page.evaluate(RENDER_CHECK)
-        out = artifacts / "screenshots" / f"{name}-{width}-{mode}.png"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=out, full_page=True)
+        problems = render_problems(result)
+        if themed and result["theme"] != "dark":
+            problems.append(f"dark mode requested, data-theme is {result['theme']!r}")
+        page.screenshot(path=shots / f"{name}-{width}-dark.png", full_page=True)
+        page.emulate_media(color_scheme="light")
+        if themed:
+            page.wait_for_function(f"({DARK}) === false", timeout=10_000)
+        page.evaluate(SETTLED)  # the theme fades its colours in
+        page.screenshot(path=shots / f"{name}-{width}-light.png", full_page=True)
     finally:
-        context.close()
-    problems = visit.problems() + render_problems(result)
-    if result["theme"] != mode and KEY_PAGES[name] != ROOT_PAGE:
-        problems.append(f"{mode} mode requested, data-theme is {result['theme']!r}")
-    assert not problems, f"{KEY_PAGES[name]} ({width}, {mode}):\n  " + "\n  ".join(problems)
-    assert out.stat().st_size > 0
+        page.close()
+    problems = visit.problems() + problems
+    assert not problems, f"{KEY_PAGES[name]} ({width}):\n  " + "\n  ".join(problems)
+    for mode in ("dark", "light"):
+        assert (shots / f"{name}-{width}-{mode}.png").stat().st_size > 0
