@@ -7,7 +7,7 @@ one browser profile (:data:`WALKERS` at a time, Playwright's async API in a thre
 the profile's cache keeps the scripts every page loads compiled, :class:`sitecheck.AsyncTab`):
 
 1. loads (console errors, failed requests, requests to other hosts are recorded), and waits
-   until MathJax, the fonts, every image and any CSS transition are done;
+   until MathJax, the fonts and every image are done, and finishes any CSS transition;
 2. light theme: what rendered (:data:`sitecheck.RENDER_CHECK`); Hangul outside ``lang="ko"``
    (:data:`UNMARKED_HANGUL`);
 3. where there are figures, the reader's system switches to dark and the theme follows it:
@@ -48,18 +48,33 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DARK = "document.documentElement.dataset.theme === 'dark'"
 THEMED = "document.documentElement.hasAttribute('data-theme')"
 
-# After the load event: MathJax's typesetting, the web fonts and any CSS transition (the theme
-# fades colours when it switches) must be over before axe measures colours.
-SETTLED = r"""
+# Every CSS transition or animation still running is finished at once: the look it ends in is
+# the one to measure, and finishing it spares the waiting (the theme fades its colours over
+# 150-300 ms when it switches, its buttons when they take or lose the focus).
+# getAnimations() brings the styles up to date first, so a transition just started is among
+# them; an infinite animation cannot be finished and is left as it is.
+FINISH_ANIMATIONS = r"""
+  for (const animation of document.getAnimations()) {
+    try {
+      animation.finish();
+    } catch {}
+  }
+"""
+
+# After the load event: MathJax's typesetting and the web fonts must be over, and any CSS
+# transition (the theme fades colours when it switches), before axe measures colours.
+SETTLED = (
+    r"""
 async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     await MathJax.startup.promise;
   }
   await document.fonts.ready;
   await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
-}
 """
+    + FINISH_ANIMATIONS
+    + "}\n"
+)
 
 # axe.run over the whole document; only the violations, and of each node only what a report
 # needs (the full result of a big page is megabytes). axe leaves its "experimental" rules out

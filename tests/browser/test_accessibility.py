@@ -41,7 +41,15 @@ from typing import Any
 
 import pytest
 from sitecheck import EDITIONS, Tab, env_path, is_local_to, site_dir, site_pages
-from sitewalk import DARK, DESKTOP, RUN_AXE, SETTLED, UNMARKED_HANGUL, WCAG_TAGS
+from sitewalk import (
+    DARK,
+    DESKTOP,
+    FINISH_ANIMATIONS,
+    RUN_AXE,
+    SETTLED,
+    UNMARKED_HANGUL,
+    WCAG_TAGS,
+)
 
 FAILING = ("serious", "critical")
 THEMES = ("light", "dark")
@@ -200,22 +208,18 @@ FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([
 # inside it (the theme draws a sidebar toggle's ring on the icon inside the <summary>) differs
 # from its style without the focus, in a way that can be seen (an outline, a shadow, a colour,
 # an underline, its opacity). The element is blurred and focused again to compare; after a Tab,
-# focus() keeps :focus-visible. Each look is the one the focus or blur ends in: the theme's
-# transitions (150-300 ms on its buttons) are finished at once, not waited for (a second or so
-# of waiting per control). ``box`` covers the element and what is inside it, for the
-# screenshots when the style does not tell.
-ACTIVE = r"""
+# focus() keeps :focus-visible. Each look is the one the focus or blur ends in
+# (:data:`sitewalk.FINISH_ANIMATIONS`, not a wait of a second or so per control). ``box``
+# covers the element and what is inside it, for the screenshots when the style does not tell.
+ACTIVE = (
+    r"""
 async () => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  // getAnimations() brings the styles up to date first, so a transition the focus or the blur
-  // started is among them; an infinite animation cannot be finished and is left as it is.
   const settle = () => {
-    for (const animation of document.getAnimations()) {
-      try {
-        animation.finish();
-      } catch {}
-    }
+"""
+    + FINISH_ANIMATIONS
+    + r"""
   };
   const nodes = [el, ...Array.from(el.querySelectorAll("*")).slice(0, 200)];
   const look = () => nodes.map((node) => {
@@ -253,6 +257,7 @@ async () => {
   };
 }
 """
+)
 
 # Number every visible control (data-a11y-key), so that the Tab walk can say which it reached.
 MARK_CONTROLS = r"""
