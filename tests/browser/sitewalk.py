@@ -47,6 +47,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 DARK = "document.documentElement.dataset.theme === 'dark'"
 THEMED = "document.documentElement.hasAttribute('data-theme')"
+THEME_IS = "(scheme) => document.documentElement.dataset.theme === scheme"
 
 # Every CSS transition or animation still running is finished at once: the look it ends in is
 # the one to measure, and finishing it spares the waiting (the theme fades its colours over
@@ -210,12 +211,19 @@ async def switch_theme(page: Any, scheme: str, themed: bool) -> str | None:
     await page.emulate_media(color_scheme=scheme)
     try:
         if themed:
-            dark = "true" if scheme == "dark" else "false"
-            await page.wait_for_function(f"({DARK}) === {dark}", timeout=10_000 * WALKERS)
+            await page.wait_for_function(THEME_IS, arg=scheme, timeout=10_000 * WALKERS)
     except PlaywrightError:
         return f"the theme did not switch to {scheme} with the system's scheme"
     await page.evaluate(SETTLED)
     return None
+
+
+def follow_scheme(page: Any, scheme: str, themed: bool = True) -> None:
+    """:func:`switch_theme` for Playwright's sync API; a theme that does not follow raises."""
+    page.emulate_media(color_scheme=scheme)
+    if themed:
+        page.wait_for_function(THEME_IS, arg=scheme, timeout=10_000)
+    page.evaluate(SETTLED)
 
 
 async def visit_page(tab: AsyncTab, url: str, render: bool, axe: str | None) -> dict[str, Any]:

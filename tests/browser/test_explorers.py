@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from sitecheck import EDITIONS, Tab, is_local_to, luminance, site_dir, site_pages
-from sitewalk import DESKTOP, SETTLED
+from sitewalk import DESKTOP, follow_scheme
 from test_pages import PHONE
 
 # The pages the course puts explorers on, and how many each holds, in each edition.
@@ -161,11 +161,7 @@ def test_the_drawing_fits_and_reads_in_both_themes(
             page, visit, figures = open_ready(browser_tab, server + page_path)
             try:
                 for scheme in ("light", "dark"):
-                    page.emulate_media(color_scheme=scheme)
-                    page.wait_for_function(
-                        "(s) => document.documentElement.dataset.theme === s", arg=scheme
-                    )
-                    page.evaluate(SETTLED)  # the theme fades its colours in
+                    follow_scheme(page, scheme)
                     problems += drawing_problems(page_path, figures, scheme, viewport, artifacts)
             finally:
                 page.close()

@@ -27,7 +27,7 @@ from sitecheck import (
     site_dir,
     site_pages,
 )
-from sitewalk import DARK, DESKTOP, SETTLED
+from sitewalk import DESKTOP, follow_scheme
 
 PHONE = {"width": 390, "height": 844}
 
@@ -176,10 +176,7 @@ def test_screenshot(
         if themed and result["theme"] != "dark":
             problems.append(f"dark mode requested, data-theme is {result['theme']!r}")
         page.screenshot(path=shots / f"{name}-{width}-dark.png", full_page=True)
-        page.emulate_media(color_scheme="light")
-        if themed:
-            page.wait_for_function(f"({DARK}) === false", timeout=10_000)
-        page.evaluate(SETTLED)  # the theme fades its colours in
+        follow_scheme(page, "light", themed)
         page.screenshot(path=shots / f"{name}-{width}-light.png", full_page=True)
     finally:
         page.close()
