@@ -45,7 +45,6 @@ WALKERS = 3  # pages open at once: Chromium renders one while another loads or t
 WALK_TIMEOUT_MS = 30_000 * WALKERS
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-DARK = "document.documentElement.dataset.theme === 'dark'"
 THEMED = "document.documentElement.hasAttribute('data-theme')"
 THEME_IS = "(scheme) => document.documentElement.dataset.theme === scheme"
 

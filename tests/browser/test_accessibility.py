@@ -42,11 +42,11 @@ from typing import Any
 import pytest
 from sitecheck import EDITIONS, Tab, env_path, is_local_to, site_dir, site_pages
 from sitewalk import (
-    DARK,
     DESKTOP,
     FINISH_ANIMATIONS,
     RUN_AXE,
     SETTLED,
+    THEME_IS,
     UNMARKED_HANGUL,
     WCAG_TAGS,
 )
@@ -213,7 +213,7 @@ FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([
 # covers the element and what is inside it, for the screenshots when the style does not tell.
 ACTIVE = (
     r"""
-async () => {
+() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const settle = () => {
@@ -410,7 +410,7 @@ def test_theme_switch_by_keyboard(keyboard: Tab, server: str) -> None:
         else:
             pytest.fail("the theme menu's Dark item is not reached with Tab")
         page.keyboard.press("Enter")
-        page.wait_for_function(DARK, timeout=5_000)
+        page.wait_for_function(THEME_IS, arg="dark", timeout=5_000)
     finally:
         page.close()
 
